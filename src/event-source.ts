@@ -1,0 +1,309 @@
+/**
+ * A drop-in `EventSource` over `fetch`, following the spec's processing model, plus custom headers,
+ * an inactivity timeout and readable error events.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
+ */
+import { createParser, type ParsedEvent } from './parser'
+import { buildRequest, type HeadersInit } from './request'
+import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './events'
+import { emptySlot, setEventHandler } from './event-handler'
+import { resolveUrl } from './url'
+import { createFetchTransport, type FetchLike } from './transports/fetch'
+import type { Connection, Transport, TransportHandlers, TransportResponse } from './transports/types'
+
+/** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
+export const DEFAULT_RECONNECTION_TIME = 3000
+
+// setTimeout treats longer delays as 0: a huge `retry:` would become a reconnect storm.
+const MAX_TIMEOUT = 2 ** 31 - 1
+
+export interface EventSourceOptions {
+  /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */
+  withCredentials?: boolean
+  /**
+   * Not in the spec: headers for every request. A function is called on every connect and reconnect
+   * (and may return a promise), so a refreshed token is used.
+   */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+  /**
+   * Not in the spec: milliseconds without any byte received (comments count) after which the connection
+   * is dropped and reestablished. Off when absent or 0, as native.
+   */
+  heartbeatTimeout?: number
+  /** Not in the spec: also send the last event ID as this query parameter on reconnect. */
+  lastEventIdQueryParameterName?: string
+  /** The fetch implementation to use; `globalThis.fetch` at each connect by default. */
+  fetch?: FetchLike
+}
+
+/** The events an EventSource dispatches, for `addEventListener` types. */
+export interface EventSourceEventMap {
+  open: Event
+  message: MessageEvent<string>
+  error: EventSourceErrorEvent
+}
+
+const CONNECTING = 0
+const OPEN = 1
+const CLOSED = 2
+
+export class EventSource extends EventTarget {
+  declare static readonly CONNECTING: 0
+  declare static readonly OPEN: 1
+  declare static readonly CLOSED: 2
+  declare readonly CONNECTING: 0
+  declare readonly OPEN: 1
+  declare readonly CLOSED: 2
+
+  readonly #url: string
+  readonly #withCredentials: boolean
+  readonly #options: EventSourceOptions
+  readonly #transport: Transport
+  readonly #transportHandlers: TransportHandlers
+  #readyState: 0 | 1 | 2 = CONNECTING
+  #lastEventId = ''
+  #reconnectionTime = DEFAULT_RECONNECTION_TIME
+  #origin = ''
+  #connection: Connection | undefined
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined
+  #lastActivity = 0
+  readonly #parser = createParser({
+    onEvent: (event) => this.#dispatchMessage(event),
+    onLastEventId: (lastEventId) => (this.#lastEventId = lastEventId),
+    onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
+  })
+  readonly #onopen = emptySlot()
+  readonly #onmessage = emptySlot()
+  readonly #onerror = emptySlot()
+
+  constructor(url: string | URL, options: EventSourceOptions = {}) {
+    super()
+    // 3-4. Parse url relative to the base URL; on failure throw a "SyntaxError" DOMException.
+    this.#url = resolveUrl(url)
+    // 7. If withCredentials is true, set corsAttributeState to Use Credentials.
+    this.#withCredentials = Boolean(options.withCredentials)
+    this.#options = options
+    this.#transport = createFetchTransport(() => options.fetch ?? ((url, init) => globalThis.fetch(url, init)))
+    this.#transportHandlers = {
+      onResponse: (response) => this.#processResponse(response),
+      onChunk: (text) => this.#processChunk(text),
+      // 14. processResponseEndOfBody: reestablish the connection (not a failure).
+      onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
+      onError: (error) => this.#reestablishConnection(networkErrorDetails(error)),
+    }
+    // 15. Fetch the request; it runs in parallel, so no event fires during the constructor.
+    void this.#connect()
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get withCredentials(): boolean {
+    return this.#withCredentials
+  }
+
+  get readyState(): 0 | 1 | 2 {
+    return this.#readyState
+  }
+
+  get onopen(): ((this: EventSource, event: Event) => unknown) | null {
+    return this.#onopen.handler
+  }
+  set onopen(value: ((this: EventSource, event: Event) => unknown) | null) {
+    setEventHandler(this, 'open', this.#onopen, value)
+  }
+
+  get onmessage(): ((this: EventSource, event: MessageEvent<string>) => unknown) | null {
+    return this.#onmessage.handler
+  }
+  set onmessage(value: ((this: EventSource, event: MessageEvent<string>) => unknown) | null) {
+    setEventHandler(this, 'message', this.#onmessage, value)
+  }
+
+  get onerror(): ((this: EventSource, event: EventSourceErrorEvent) => unknown) | null {
+    return this.#onerror.handler
+  }
+  set onerror(value: ((this: EventSource, event: EventSourceErrorEvent) => unknown) | null) {
+    setEventHandler(this, 'error', this.#onerror, value)
+  }
+
+  /** Aborts the connection or the pending reconnect and sets CLOSED; no event fires afterwards. */
+  close(): void {
+    this.#readyState = CLOSED
+    this.#stopConnection()
+    clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = undefined
+  }
+
+  async #connect(): Promise<void> {
+    let headers: HeadersInit | undefined
+    try {
+      headers = await this.#resolveHeaders()
+    } catch (error) {
+      return this.#reestablishConnection({ message: `The headers function failed: ${asError(error).message}`, error: asError(error) })
+    }
+    // close() while the headers function was pending: its result is discarded.
+    if (this.#readyState !== CONNECTING) return
+    // Fetch fails the request for any scheme but HTTP(S) (WPT eventsource-constructor-non-same-origin).
+    if (!/^https?:/i.test(this.#url)) {
+      return this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http and https URLs are supported.` })
+    }
+    this.#parser.reset(this.#lastEventId)
+    const request = buildRequest({
+      url: this.#url,
+      withCredentials: this.#withCredentials,
+      headers,
+      lastEventId: this.#lastEventId,
+      lastEventIdQueryParameterName: this.#options.lastEventIdQueryParameterName,
+    })
+    this.#connection = this.#transport(request, this.#transportHandlers)
+    this.#startHeartbeat()
+  }
+
+  /**
+   * Not in the spec: the custom headers, from the function when there is one. Async, so that even a
+   * function that throws at once reports it after the constructor has returned.
+   */
+  async #resolveHeaders(): Promise<HeadersInit | undefined> {
+    const { headers } = this.#options
+    return typeof headers === 'function' ? headers() : headers
+  }
+
+  #processResponse(response: TransportResponse): void {
+    this.#lastActivity = Date.now()
+    const { status, statusText, contentType } = response
+    // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
+    if (status !== 200) {
+      const reason = statusText ? `${status} ${statusText}` : String(status)
+      return this.#failConnection({ message: `The server responded with HTTP ${reason}; EventSource does not retry.`, status, statusText })
+    }
+    if (!isEventStream(contentType)) {
+      const received = contentType === null ? 'no Content-Type' : `Content-Type "${contentType}"`
+      return this.#failConnection({ message: `Expected Content-Type text/event-stream but received ${received}.`, status, statusText })
+    }
+    // Events carry the origin of the final URL, after redirects.
+    this.#origin = new URL(response.url).origin
+    this.#announceConnection()
+  }
+
+  #processChunk(text: string): void {
+    this.#lastActivity = Date.now()
+    this.#parser.feed(text)
+  }
+
+  /** Announce the connection: if readyState is not CLOSED, set it to OPEN and fire `open`. */
+  #announceConnection(): void {
+    if (this.#readyState === CLOSED) return
+    this.#readyState = OPEN
+    this.dispatchEvent(new Event('open'))
+  }
+
+  /** Fail the connection: if readyState is not CLOSED, set it to CLOSED and fire `error`. No reconnect. */
+  #failConnection(details: ErrorDetails): void {
+    this.#stopConnection()
+    if (this.#readyState === CLOSED) return
+    this.#readyState = CLOSED
+    this.dispatchEvent(new EventSourceErrorEvent(details))
+  }
+
+  /** Reestablish the connection. */
+  #reestablishConnection(details: ErrorDetails): void {
+    this.#stopConnection()
+    // 1. If readyState is CLOSED, abort these steps. Set readyState to CONNECTING. Fire `error`.
+    if (this.#readyState === CLOSED) return
+    this.#readyState = CONNECTING
+    this.dispatchEvent(new EventSourceErrorEvent(details))
+    // 2. Wait a delay equal to the reconnection time of the event source.
+    // 5. If readyState is not CONNECTING (close() in an error handler), return. Otherwise fetch again.
+    if (this.#readyState !== CONNECTING) return
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined
+      void this.#connect()
+    }, this.#reconnectionTime)
+  }
+
+  /** Dispatch the event: a MessageEvent named after the event type, unless the source was closed meanwhile. */
+  #dispatchMessage(event: ParsedEvent): void {
+    if (this.#readyState === CLOSED) return
+    this.dispatchEvent(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
+  }
+
+  /**
+   * Not in the spec: one timer a connection; chunks only record the time, and the timer, when it fires
+   * early, waits again for the rest of the timeout.
+   */
+  #startHeartbeat(): void {
+    const { heartbeatTimeout } = this.#options
+    if (!heartbeatTimeout || heartbeatTimeout <= 0) return
+    const timeout = Math.min(heartbeatTimeout, MAX_TIMEOUT)
+    this.#lastActivity = Date.now()
+    const check = (): void => {
+      const idle = Date.now() - this.#lastActivity
+      if (idle < timeout) {
+        this.#heartbeatTimer = setTimeout(check, timeout - idle)
+        return
+      }
+      this.#reestablishConnection({ message: `No activity within ${heartbeatTimeout} milliseconds. Reconnecting.` })
+    }
+    this.#heartbeatTimer = setTimeout(check, timeout)
+  }
+
+  #stopConnection(): void {
+    this.#connection?.abort()
+    this.#connection = undefined
+    clearTimeout(this.#heartbeatTimer)
+    this.#heartbeatTimer = undefined
+  }
+}
+
+// IDL constants: on the constructor and the prototype, enumerable and read-only, as native.
+for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSED', CLOSED]] as const) {
+  for (const target of [EventSource, EventSource.prototype]) {
+    Object.defineProperty(target, name, { value, enumerable: true, writable: false, configurable: false })
+  }
+}
+
+/** Typed listeners for the events every EventSource fires; named events are MessageEvents. */
+export interface EventSource {
+  addEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: (this: EventSource, event: EventSourceEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void
+  addEventListener(
+    type: string,
+    listener: (this: EventSource, event: MessageEvent<string>) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
+  removeEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: (this: EventSource, event: EventSourceEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void
+  removeEventListener(
+    type: string,
+    listener: (this: EventSource, event: MessageEvent<string>) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+}
+
+/** The MIME type's essence must be text/event-stream; parameters such as charset are allowed (and ignored). */
+function isEventStream(contentType: string | null): boolean {
+  if (contentType === null) return false
+  const semicolon = contentType.indexOf(';')
+  const essence = semicolon === -1 ? contentType : contentType.slice(0, semicolon)
+  return essence.trim().toLowerCase() === 'text/event-stream'
+}
+
+function networkErrorDetails(error: unknown): ErrorDetails {
+  return { message: `Network error: ${asError(error).message}. Reconnecting.`, error: asError(error) }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}

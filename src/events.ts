@@ -1,0 +1,35 @@
+/** The events an EventSource dispatches. */
+
+/** What the EventSource knows about a failure; every field is optional but `message`. */
+export interface ErrorDetails {
+  /** A readable reason, e.g. "No activity within 45000 milliseconds. Reconnecting." */
+  message: string
+  /** The HTTP status, when a response arrived. */
+  status?: number
+  statusText?: string
+  /** The underlying error (a network TypeError, a rejected headers function), or one made from `message`. */
+  error?: Error
+}
+
+/**
+ * The `error` event. The spec fires a simple `Event` named `error`: this is one (it does not bubble and
+ * cannot be cancelled), and, not in the spec, it also says what went wrong.
+ */
+export class EventSourceErrorEvent extends Event {
+  readonly message: string
+  readonly status: number | undefined
+  readonly statusText: string | undefined
+  readonly error: Error
+
+  constructor(details: ErrorDetails) {
+    super('error')
+    this.message = details.message
+    this.status = details.status
+    this.statusText = details.statusText
+    this.error = details.error ?? new Error(details.message)
+  }
+}
+
+export function createMessageEvent(type: string, data: string, origin: string, lastEventId: string): MessageEvent<string> {
+  return new MessageEvent(type, { data, origin, lastEventId })
+}

@@ -1,0 +1,12 @@
+export { EventSource, DEFAULT_RECONNECTION_TIME } from './event-source'
+export type { EventSourceOptions, EventSourceEventMap } from './event-source'
+export { EventSourceErrorEvent } from './events'
+export type { ErrorDetails } from './events'
+export { createParser } from './parser'
+export type { Parser, ParserCallbacks, ParsedEvent } from './parser'
+export type { HeadersInit } from './request'
+export type { FetchLike, FetchLikeResponse, ReaderLike } from './transports/fetch'
+export { EventSource as EventSourcePolyfill } from './event-source'
+
+/** The platform's own EventSource (captured before `sse-polyfill/auto` could install ours), or undefined. */
+export const NativeEventSource: typeof globalThis.EventSource | undefined = globalThis.EventSource

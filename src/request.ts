@@ -1,0 +1,80 @@
+/**
+ * Builds the request each connection attempt sends. Pure: no I/O.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource
+ */
+
+/** Header values as users give them: a plain object, a `Headers`, or a list of pairs. */
+export type HeadersInit = Record<string, string> | Headers | Array<[string, string]>
+
+/** What a transport needs to send one request. */
+export interface SSERequest {
+  url: string
+  headers: Record<string, string>
+  /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
+  credentials: 'include' | 'same-origin'
+}
+
+export interface RequestOptions {
+  /** The EventSource's resolved URL. */
+  url: string
+  withCredentials: boolean
+  /** Custom headers, already resolved when given as a function. */
+  headers?: HeadersInit
+  /** The last event ID string; sent when not empty. */
+  lastEventId: string
+  /** Not in the spec: also send the last event ID as this query parameter. */
+  lastEventIdQueryParameterName?: string
+}
+
+export function buildRequest(options: RequestOptions): SSERequest {
+  const { withCredentials, lastEventId, lastEventIdQueryParameterName } = options
+  // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
+  // the user asked for it, and a server that needs another value has no other way to get it.
+  const headers: Record<string, string> = { Accept: 'text/event-stream' }
+  for (const [name, value] of entriesOf(options.headers)) setHeader(headers, name, value)
+  let url = options.url
+  if (lastEventId !== '') {
+    // Reestablish step 5: if the last event ID string is not the empty string, set `Last-Event-ID`.
+    // It replaces a custom Last-Event-ID, which only seeds the first connection (as in
+    // event-source-polyfill, where it is how a page resumes from an id it stored).
+    setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
+    if (lastEventIdQueryParameterName) {
+      const withId = new URL(url)
+      withId.searchParams.set(lastEventIdQueryParameterName, lastEventId)
+      url = withId.href
+    }
+  }
+  return { url, headers, credentials: withCredentials ? 'include' : 'same-origin' }
+}
+
+/**
+ * The Last-Event-ID value is the id's UTF-8 bytes. Fetch takes header values as byte strings (one
+ * character a byte, and rejects characters above U+00FF), so non-ASCII ids are passed byte by byte.
+ */
+function utf8ByteString(text: string): string {
+  if (/^[\x00-\x7f]*$/.test(text)) return text
+  let bytes = ''
+  for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte)
+  return bytes
+}
+
+/** Header names are case-insensitive: a new value replaces any spelling of the same name. */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lowerName = name.toLowerCase()
+  for (const existing of Object.keys(headers)) {
+    if (existing.toLowerCase() === lowerName) delete headers[existing]
+  }
+  headers[name] = value
+}
+
+function entriesOf(headers: HeadersInit | undefined): Iterable<[string, string]> {
+  if (headers === undefined) return []
+  if (Array.isArray(headers)) return headers
+  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
+    const entries: Array<[string, string]> = []
+    ;(headers as Headers).forEach((value, name) => entries.push([name, value]))
+    return entries
+  }
+  return Object.entries(headers as Record<string, string>)
+}

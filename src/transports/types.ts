@@ -1,0 +1,30 @@
+import type { SSERequest } from '../request'
+
+/** What the EventSource learns from a response before its body. */
+export interface TransportResponse {
+  status: number
+  statusText: string
+  /** The raw Content-Type header, or null when there is none. */
+  contentType: string | null
+  /** The final URL, after redirects. */
+  url: string
+}
+
+/** A transport calls these in order: onResponse once, then onChunk any number of times, then onEnd or onError. */
+export interface TransportHandlers {
+  onResponse(response: TransportResponse): void
+  /** The next piece of the body, decoded as UTF-8 (stream mode, one leading BOM dropped). */
+  onChunk(text: string): void
+  /** The body ended normally. */
+  onEnd(): void
+  /** The request or the body failed (a network error). Never called after abort(). */
+  onError(error: unknown): void
+}
+
+export interface Connection {
+  /** Stops the request and the body; no handler is called afterwards. */
+  abort(): void
+}
+
+/** Sends one request and streams its response to the handlers. */
+export type Transport = (request: SSERequest, handlers: TransportHandlers) => Connection

@@ -1,0 +1,24 @@
+/**
+ * Constructor steps 3-4: parse the URL against the environment's base URL, or throw a "SyntaxError".
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource
+ */
+export function resolveUrl(input: string | URL): string {
+  // The argument is a USVString: anything is converted to a string first (`new EventSource(1)` works).
+  const text = String(input)
+  try {
+    return new URL(text, baseUrl()).href
+  } catch {
+    throw syntaxError(`Failed to construct 'EventSource': The URL '${text}' is invalid.`)
+  }
+}
+
+/** The document's base URL in a page, the script's location in a worker, none elsewhere (Node). */
+function baseUrl(): string | undefined {
+  const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } }
+  return scope.document?.baseURI ?? scope.location?.href
+}
+
+function syntaxError(message: string): Error {
+  return typeof DOMException === 'function' ? new DOMException(message, 'SyntaxError') : new SyntaxError(message)
+}

@@ -1,0 +1,324 @@
+import { http, HttpResponse } from 'msw'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EventSource, EventSourceErrorEvent, type FetchLike } from '../src/index'
+import { nextEvent, settle, trace } from './helpers/events'
+import { useMockServer } from './helpers/msw'
+import { sseRoute } from './helpers/sse-route'
+
+const server = useMockServer()
+const URL_ = 'http://sse.test/stream'
+const sources: EventSource[] = []
+
+function open(url = URL_, options?: ConstructorParameters<typeof EventSource>[1]): EventSource {
+  const source = new EventSource(url, options)
+  sources.push(source)
+  return source
+}
+
+afterEach(() => {
+  for (const source of sources.splice(0)) source.close()
+  vi.useRealTimers()
+})
+
+describe('attributes', () => {
+  it('has CONNECTING, OPEN and CLOSED on the constructor and the prototype, enumerable and read-only', () => {
+    expect([EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED]).toEqual([0, 1, 2])
+    for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSED', 2]] as const) {
+      const descriptor = Object.getOwnPropertyDescriptor(EventSource.prototype, name)
+      expect(descriptor).toMatchObject({ value, enumerable: true, writable: false })
+      expect(Object.getOwnPropertyDescriptor(EventSource, name)).toMatchObject({ value, enumerable: true, writable: false })
+    }
+  })
+
+  it('starts CONNECTING with the resolved URL and withCredentials false', () => {
+    server.use(sseRoute(URL_).handler)
+    const source = open('http://sse.test/a/../stream?x=1#frag')
+    expect(source.readyState).toBe(EventSource.CONNECTING)
+    expect(source.url).toBe('http://sse.test/stream?x=1#frag')
+    expect(source.withCredentials).toBe(false)
+  })
+
+  it('reflects withCredentials', () => {
+    server.use(sseRoute(URL_).handler)
+    expect(open(URL_, { withCredentials: true }).withCredentials).toBe(true)
+  })
+
+  it('stringifies the URL argument (eventsource-constructor-stringify)', () => {
+    server.use(sseRoute(URL_).handler)
+    expect(open(new URL(URL_) as unknown as string).url).toBe(URL_)
+    expect(open({ toString: () => URL_ } as unknown as string).url).toBe(URL_)
+  })
+
+  it('throws a SyntaxError DOMException for an invalid URL and sends nothing', async () => {
+    const fetch = vi.fn<FetchLike>()
+    for (const bogus of ['http://[invalid', 'relative/without/base', '']) {
+      let thrown: unknown
+      try {
+        new EventSource(bogus, { fetch })
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(DOMException)
+      expect((thrown as DOMException).name).toBe('SyntaxError')
+    }
+    await settle()
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('fires no event during the constructor', () => {
+    server.use(http.get(URL_, () => HttpResponse.error()))
+    const dispatched = vi.fn()
+    const spy = vi.spyOn(EventSource.prototype, 'dispatchEvent').mockImplementation(dispatched)
+    open()
+    spy.mockRestore()
+    expect(dispatched).not.toHaveBeenCalled()
+  })
+})
+
+describe('the request', () => {
+  it('is a GET with Accept text/event-stream, cache no-store, mode cors and credentials same-origin', async () => {
+    const fetch = vi.fn<FetchLike>(() => new Promise(() => {}))
+    open(URL_, { fetch })
+    await settle()
+    expect(fetch).toHaveBeenCalledTimes(1)
+    const [url, init] = fetch.mock.calls[0]!
+    expect(url).toBe(URL_)
+    expect(init).toMatchObject({ method: 'GET', cache: 'no-store', mode: 'cors', credentials: 'same-origin', redirect: 'follow' })
+    expect(init.headers).toEqual({ Accept: 'text/event-stream' })
+  })
+
+  it('uses credentials include when withCredentials is true', async () => {
+    const fetch = vi.fn<FetchLike>(() => new Promise(() => {}))
+    open(URL_, { fetch, withCredentials: true })
+    await settle()
+    expect(fetch.mock.calls[0]![1].credentials).toBe('include')
+  })
+
+  it('sends custom headers from an object, a Headers or a list of pairs', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    open(URL_, { headers: { Authorization: 'Bearer one' } })
+    open(URL_, { headers: new Headers({ Authorization: 'Bearer two' }) })
+    open(URL_, { headers: [['Authorization', 'Bearer three']] })
+    const seen = []
+    for (let i = 0; i < 3; i++) seen.push((await route.nextConnection()).request.headers.get('authorization'))
+    expect(seen.sort()).toEqual(['Bearer one', 'Bearer three', 'Bearer two'])
+  })
+
+  it('aborts the request on close()', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const connection = await route.nextConnection()
+    source.close()
+    await expect(connection.cancelled).resolves.toBeUndefined()
+  })
+
+  it('fails the connection for a URL that is not http(s), asynchronously (eventsource-constructor-non-same-origin)', async () => {
+    const fetch = vi.fn<FetchLike>()
+    const source = open('ftp://example.test/stream', { fetch })
+    const events = trace(source)
+    expect(events).toEqual([])
+    await nextEvent(source, 'error')
+    expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: undefined, message: expect.stringContaining('only http and https') }])
+    expect(fetch).not.toHaveBeenCalled()
+  })
+})
+
+describe('announcing the connection', () => {
+  it('fires open once, with readyState OPEN, on a 200 text/event-stream response', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const events = trace(source)
+    await nextEvent(source, 'open')
+    const connection = await route.nextConnection()
+    connection.send('data: x\n\n')
+    await nextEvent(source, 'message')
+    expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['message', 1]])
+  })
+
+  it.each([
+    'text/event-stream',
+    'text/event-stream;charset=UTF-8',
+    'text/event-stream; charset=windows-1252',
+    'Text/Event-Stream',
+    'text/event-stream;',
+    ' text/event-stream ; foo=bar',
+  ])('accepts Content-Type %j (format-mime-trailing-semicolon, format-mime-valid)', async (contentType) => {
+    server.use(sseRoute(URL_, undefined, { 'Content-Type': contentType }).handler)
+    const source = open()
+    await nextEvent(source, 'open')
+    expect(source.readyState).toBe(EventSource.OPEN)
+  })
+
+  it('gives events the origin of the response URL', async () => {
+    const route = sseRoute('http://sse.test:8080/stream')
+    server.use(route.handler)
+    const source = open('http://sse.test:8080/stream')
+    ;(await route.nextConnection()).send('data: x\n\n')
+    const event = await nextEvent<MessageEvent>(source, 'message')
+    expect(event.origin).toBe('http://sse.test:8080')
+  })
+})
+
+describe('failing the connection', () => {
+  it.each([204, 205, 201, 299, 400, 401, 403, 404, 410, 500, 502, 503])(
+    'on HTTP %i: CLOSED and one error event with the status, never a reconnect (request-status-error)',
+    async (status) => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const route = sseRoute(URL_, () => new HttpResponse(null, { status, headers: { 'Content-Type': 'text/event-stream' } }))
+      server.use(route.handler)
+      const source = open()
+      const events = trace(source)
+      const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+      expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status, message: expect.stringContaining(`HTTP ${status}`) }])
+      expect(error.status).toBe(status)
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(route.connections).toHaveLength(1)
+      expect(vi.getTimerCount()).toBe(0)
+    },
+  )
+
+  it.each([
+    ['text/html', 'Content-Type "text/html"'],
+    ['text/x-bogus', 'Content-Type "text/x-bogus"'],
+    ['x bogus', 'Content-Type "x bogus"'],
+    ['text/event-streams', 'Content-Type "text/event-streams"'],
+    [null, 'no Content-Type'],
+  ])('on a 200 with Content-Type %j (format-mime-bogus)', async (contentType, described) => {
+    const headers: Record<string, string> = contentType === null ? {} : { 'Content-Type': contentType }
+    server.use(http.get(URL_, () => new HttpResponse(contentType === null ? null : 'data: x\n\n', { status: 200, headers })))
+    const source = open()
+    const events = trace(source)
+    await nextEvent(source, 'error')
+    await settle()
+    expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: 200, message: `Expected Content-Type text/event-stream but received ${described}.` }])
+  })
+
+  it('fires a simple error Event: not a MessageEvent, not bubbling, not cancelable, with a readable reason', async () => {
+    server.use(http.get(URL_, () => new HttpResponse(null, { status: 401, statusText: 'Unauthorized' })))
+    const source = open()
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    expect(error).toBeInstanceOf(Event)
+    expect(error).not.toBeInstanceOf(MessageEvent)
+    expect(error).toMatchObject({ type: 'error', bubbles: false, cancelable: false, status: 401, statusText: 'Unauthorized' })
+    expect(error.message).toBe('The server responded with HTTP 401 Unauthorized; EventSource does not retry.')
+    expect(error.error).toBeInstanceOf(Error)
+    expect(error.error.message).toBe(error.message)
+  })
+})
+
+describe('dispatching messages', () => {
+  it('dispatches MessageEvents with data, origin and lastEventId, named events to their listeners only', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const events = trace(source, ['message', 'notification', '__proto__'])
+    const onmessage = vi.fn()
+    source.onmessage = onmessage
+    const connection = await route.nextConnection()
+    connection.send('id: 1\ndata: first\n\nevent: notification\ndata: second\n\nevent: __proto__\nid: 2\ndata: third\n\n')
+    connection.send('data: last\n\n')
+    await vi.waitFor(() => expect(events).toHaveLength(4))
+    expect(events).toEqual([
+      { type: 'message', readyState: 1, data: 'first', lastEventId: '1', origin: 'http://sse.test' },
+      { type: 'notification', readyState: 1, data: 'second', lastEventId: '1', origin: 'http://sse.test' },
+      { type: '__proto__', readyState: 1, data: 'third', lastEventId: '2', origin: 'http://sse.test' },
+      { type: 'message', readyState: 1, data: 'last', lastEventId: '2', origin: 'http://sse.test' },
+    ])
+    expect(onmessage.mock.calls.map(([event]) => (event as MessageEvent).data)).toEqual(['first', 'last'])
+    expect(onmessage.mock.calls[0]![0]).toBeInstanceOf(MessageEvent)
+  })
+})
+
+describe('event handler attributes', () => {
+  it('keeps a replaced handler in its first place among listeners; null removes it', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const order: string[] = []
+    source.addEventListener('message', () => order.push('listener 1'))
+    source.onmessage = () => order.push('handler A')
+    source.addEventListener('message', () => order.push('listener 2'))
+    source.onmessage = () => order.push('handler B')
+    const connection = await route.nextConnection()
+    connection.send('data: 1\n\n')
+    await vi.waitFor(() => expect(order).toHaveLength(3))
+    expect(order).toEqual(['listener 1', 'handler B', 'listener 2'])
+
+    order.length = 0
+    source.onmessage = null
+    source.onmessage = () => order.push('handler C')
+    connection.send('data: 2\n\n')
+    await vi.waitFor(() => expect(order).toHaveLength(3))
+    expect(order).toEqual(['listener 1', 'listener 2', 'handler C'])
+  })
+
+  it('calls handlers with this and target set to the source, and returns what was set', async () => {
+    server.use(sseRoute(URL_).handler)
+    const source = open()
+    let seenThis: unknown
+    let seenTarget: unknown
+    const handler = function (this: EventSource, event: Event) {
+      seenThis = this
+      seenTarget = event.target
+    }
+    source.onopen = handler
+    expect(source.onopen).toBe(handler)
+    await nextEvent(source, 'open')
+    expect(seenThis).toBe(source)
+    expect(seenTarget).toBe(source)
+  })
+
+  it('treats a non-function value as null', () => {
+    const source = open(URL_, { fetch: () => new Promise(() => {}) })
+    source.onerror = 'not a function' as unknown as null
+    expect(source.onerror).toBeNull()
+  })
+})
+
+describe('close()', () => {
+  it('sets CLOSED at once and fires nothing, not even error', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const events = trace(source)
+    await nextEvent(source, 'open')
+    source.close()
+    expect(source.readyState).toBe(EventSource.CLOSED)
+    await settle()
+    expect(events.map((e) => e.type)).toEqual(['open'])
+  })
+
+  it('while CONNECTING: open never fires', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const events = trace(source)
+    source.close()
+    await settle()
+    expect(events).toEqual([])
+  })
+
+  it('inside onmessage: the rest of the chunk is not dispatched', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    const events = trace(source)
+    source.onmessage = () => source.close()
+    ;(await route.nextConnection()).send('data: 1\n\ndata: 2\n\ndata: 3\n\n')
+    await nextEvent(source, 'message')
+    await settle()
+    expect(events.filter((e) => e.type === 'message').map((e) => e.data)).toEqual(['1'])
+  })
+
+  it('twice, and from every state, is harmless', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open()
+    source.close()
+    source.close()
+    expect(source.readyState).toBe(EventSource.CLOSED)
+  })
+})

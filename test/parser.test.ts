@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { createParser, type ParsedEvent } from '../src/parser'
+import { streamFixtures } from './fixtures/streams'
+import { chunkings, splitEvery } from './helpers/chunking'
+
+function parseAll(pieces: string[], seedLastEventId?: string) {
+  const events: Array<[string, string, string]> = []
+  const retries: number[] = []
+  const comments: string[] = []
+  let lastEventId = seedLastEventId ?? ''
+  const parser = createParser({
+    onEvent: (event: ParsedEvent) => events.push([event.type, event.data, event.lastEventId]),
+    onRetry: (ms) => retries.push(ms),
+    onComment: (comment) => comments.push(comment),
+    onLastEventId: (id) => (lastEventId = id),
+  })
+  if (seedLastEventId !== undefined) parser.reset(seedLastEventId)
+  for (const piece of pieces) parser.feed(piece)
+  return { events, retries, comments, lastEventId }
+}
+
+describe('parser fixtures', () => {
+  for (const fixture of streamFixtures) {
+    describe(fixture.name, () => {
+      for (const [how, pieces] of chunkings(fixture.input)) {
+        it(`fed ${how}`, () => {
+          const result = parseAll(pieces)
+          expect(result.events).toEqual(fixture.events)
+          if (fixture.retries) expect(result.retries).toEqual(fixture.retries)
+          if (fixture.comments) expect(result.comments).toEqual(fixture.comments)
+          if (fixture.lastEventId !== undefined) expect(result.lastEventId).toBe(fixture.lastEventId)
+        })
+      }
+    })
+  }
+})
+
+describe('parser', () => {
+  it('takes a CR ending one piece and an LF starting the next as one line ending', () => {
+    // Were they two, the empty line between them would dispatch "a" alone.
+    expect(parseAll(['data: a\r', '\ndata: b\r', '\n\r', '\n']).events).toEqual([['message', 'a\nb', '']])
+  })
+
+  it('takes a CR ending one piece and a CR starting the next as two line endings', () => {
+    expect(parseAll(['data: a\r', '\rdata: b\r\r']).events).toEqual([['message', 'a', ''], ['message', 'b', '']])
+  })
+
+  it('skips only one LF after a CR that ended a piece', () => {
+    expect(parseAll(['data: a\r', '\n\n']).events).toEqual([['message', 'a', '']])
+  })
+
+  it('accepts empty pieces anywhere', () => {
+    expect(parseAll(['', 'data: a', '', '\r', '', '\n', '\n', '']).events).toEqual([['message', 'a', '']])
+  })
+
+  it('starts from the seeded last event ID after reset, as Chromium seeds each new connection', () => {
+    expect(parseAll(['data: x\n\n'], '41').events).toEqual([['message', 'x', '41']])
+  })
+
+  it('reset discards a partial line, a pending event and a pending CR', () => {
+    const events: string[] = []
+    const parser = createParser({ onEvent: (event) => events.push(event.data) })
+    parser.feed('data: lost\ndata: partial')
+    parser.reset()
+    parser.feed('data: kept\n\n')
+    parser.feed('data: a\r')
+    parser.reset()
+    parser.feed('\ndata: b\n\n')
+    expect(events).toEqual(['kept', 'b'])
+  })
+
+  it('reset keeps the committed last event ID but drops an uncommitted one', () => {
+    const events: ParsedEvent[] = []
+    const parser = createParser({ onEvent: (event) => events.push(event) })
+    parser.feed('id: 1\n\nid: 2\ndata: x\n')
+    parser.reset()
+    parser.feed('data: y\n\n')
+    expect(events).toEqual([{ type: 'message', data: 'y', lastEventId: '1' }])
+  })
+
+  it('reports a last event ID change only when a blank line commits it', () => {
+    const ids: string[] = []
+    const parser = createParser({ onEvent: () => {}, onLastEventId: (id) => ids.push(id) })
+    parser.feed('id: 1\n')
+    expect(ids).toEqual([])
+    parser.feed('\ndata: a\n\nid: 1\n\nid: 2\n\n')
+    expect(ids).toEqual(['1', '2'])
+  })
+
+  it('parses a 1 MB line that arrives in 100,000 pieces in linear time', () => {
+    // Quadratic joining would copy ~50 GB here; linear work finishes in well under the test timeout.
+    const line = `data: ${'y'.repeat(1_000_000)}\n\n`
+    const result = parseAll(splitEvery(line, 10))
+    expect(result.events).toHaveLength(1)
+    expect(result.events[0]?.[1]).toHaveLength(1_000_000)
+  })
+})
