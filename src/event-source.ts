@@ -44,6 +44,23 @@ export interface EventSourceEventMap {
   error: EventSourceErrorEvent
 }
 
+/** What an `on*` handler gets as `this`: the surface our class and the DOM's EventSource share. */
+export interface EventSourceLike extends EventTarget {
+  readonly url: string
+  readonly readyState: number
+  readonly withCredentials: boolean
+  close(): void
+}
+
+/**
+ * An `on*` handler type. Its `this` is structural and `onerror`'s event has its extras optional, so that
+ * an instance type-checks wherever the DOM's own `EventSource` is expected.
+ */
+type EventHandler<E extends Event> = ((this: EventSourceLike, event: E) => unknown) | null
+
+/** The error event as `onerror` is typed; `addEventListener('error')` gets the full `EventSourceErrorEvent`. */
+export type ErrorEventLike = Event & Partial<Pick<EventSourceErrorEvent, 'message' | 'status' | 'statusText' | 'error'>>
+
 const CONNECTING = 0
 const OPEN = 1
 const CLOSED = 2
@@ -109,24 +126,24 @@ export class EventSource extends EventTarget {
     return this.#readyState
   }
 
-  get onopen(): ((this: EventSource, event: Event) => unknown) | null {
+  get onopen(): EventHandler<Event> {
     return this.#onopen.handler
   }
-  set onopen(value: ((this: EventSource, event: Event) => unknown) | null) {
+  set onopen(value: EventHandler<Event>) {
     setEventHandler(this, 'open', this.#onopen, value)
   }
 
-  get onmessage(): ((this: EventSource, event: MessageEvent<string>) => unknown) | null {
+  get onmessage(): EventHandler<MessageEvent<string>> {
     return this.#onmessage.handler
   }
-  set onmessage(value: ((this: EventSource, event: MessageEvent<string>) => unknown) | null) {
+  set onmessage(value: EventHandler<MessageEvent<string>>) {
     setEventHandler(this, 'message', this.#onmessage, value)
   }
 
-  get onerror(): ((this: EventSource, event: EventSourceErrorEvent) => unknown) | null {
+  get onerror(): EventHandler<ErrorEventLike> {
     return this.#onerror.handler
   }
-  set onerror(value: ((this: EventSource, event: EventSourceErrorEvent) => unknown) | null) {
+  set onerror(value: EventHandler<ErrorEventLike>) {
     setEventHandler(this, 'error', this.#onerror, value)
   }
 

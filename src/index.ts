@@ -1,5 +1,5 @@
 export { EventSource, DEFAULT_RECONNECTION_TIME } from './event-source'
-export type { EventSourceOptions, EventSourceEventMap } from './event-source'
+export type { EventSourceOptions, EventSourceEventMap, EventSourceLike, ErrorEventLike } from './event-source'
 export { EventSourceErrorEvent } from './events'
 export type { ErrorDetails } from './events'
 export { createParser } from './parser'

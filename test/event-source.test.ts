@@ -260,7 +260,7 @@ describe('event handler attributes', () => {
     const source = open()
     let seenThis: unknown
     let seenTarget: unknown
-    const handler = function (this: EventSource, event: Event) {
+    const handler = function (this: unknown, event: Event) {
       seenThis = this
       seenTarget = event.target
     }

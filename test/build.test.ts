@@ -1,0 +1,69 @@
+/**
+ * The built package as users load it: by name through the exports map, in plain Node processes
+ * (ESM import, CJS require, the auto entry), and its type declarations from a TypeScript project.
+ * `npm test` builds first.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, startStream, type TestServer } from './server/sse-server'
+
+const run = promisify(execFile)
+let server: TestServer
+
+beforeAll(async () => {
+  server = await startServer()
+  server.route('/hello', (request, response) => {
+    startStream(response)
+    response.write(`data: ${request.headers.authorization}\n\n`)
+  })
+})
+afterAll(() => server.close())
+
+/** Receives one message with a custom header, prints it, and exits. */
+const receiveOne = (url: string) => `
+  const source = new EventSource(${JSON.stringify(url)}, { headers: { Authorization: 'Bearer built' } })
+  source.onmessage = (event) => { console.log(event.data); source.close() }
+  source.onerror = (event) => { console.error(event.message); process.exit(1) }`
+
+async function node(args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, args, { cwd: process.cwd(), timeout: 10_000 })
+  return stdout.trim()
+}
+
+describe('the built package', () => {
+  it('imports by name as ESM and streams', async () => {
+    const script = `import { EventSource, EventSourcePolyfill } from 'sse-polyfill'
+      if (EventSourcePolyfill !== EventSource) throw new Error('EventSourcePolyfill is not EventSource')
+      ${receiveOne(server.url('/hello'))}`
+    expect(await node(['--input-type=module', '-e', script])).toBe('Bearer built')
+  })
+
+  it('requires by name as CJS and streams', async () => {
+    const script = `const { EventSource, NativeEventSource } = require('sse-polyfill')
+      if (NativeEventSource !== globalThis.EventSource) throw new Error('NativeEventSource is not the platform one')
+      ${receiveOne(server.url('/hello'))}`
+    expect(await node(['-e', script])).toBe('Bearer built')
+  })
+
+  it('auto installs globalThis.EventSource where there is none, and exports the same class', async () => {
+    const script = `if (typeof globalThis.EventSource !== 'undefined') throw new Error('this Node already has EventSource')
+      const { EventSource: Exported } = await import('sse-polyfill/auto')
+      if (globalThis.EventSource !== Exported) throw new Error('not installed')
+      ${receiveOne(server.url('/hello'))}`
+    expect(await node(['--input-type=module', '-e', script])).toBe('Bearer built')
+  })
+
+  it('auto leaves an existing EventSource in place', async () => {
+    const script = `class Existing {}
+      globalThis.EventSource = Existing
+      const { NativeEventSource } = require('sse-polyfill/auto')
+      console.log(globalThis.EventSource === Existing && NativeEventSource === Existing)`
+    expect(await node(['-e', script])).toBe('true')
+  })
+
+  it('ships type declarations that a node16 TypeScript project resolves for import and require', async () => {
+    const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname
+    await expect(node([tsc, '-p', 'test/fixtures/consumer/tsconfig.json'])).resolves.toBe('')
+  }, 30_000)
+})

@@ -1,0 +1,74 @@
+/** UTF-8 decoding of the byte stream: what the transport hands the parser. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { EventSource } from '../src/index'
+import { chunkings } from './helpers/chunking'
+import { trace, until } from './helpers/events'
+import { useMockServer } from './helpers/msw'
+import { sseRoute } from './helpers/sse-route'
+
+const server = useMockServer()
+const URL_ = 'http://sse.test/bytes'
+const sources: EventSource[] = []
+afterEach(() => sources.splice(0).forEach((source) => source.close()))
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
+const bytes = (...parts: Array<string | number[]>) =>
+  Uint8Array.from(parts.flatMap((part) => (typeof part === 'string' ? [...utf8(part)] : part)))
+
+/** Streams the bytes in the given pieces and returns the data of the messages dispatched. */
+async function messagesFrom(pieces: Uint8Array[], contentType = 'text/event-stream'): Promise<string[]> {
+  const route = sseRoute(URL_, undefined, { 'Content-Type': contentType })
+  server.use(route.handler)
+  const source = new EventSource(URL_)
+  sources.push(source)
+  const events = trace(source, ['message'])
+  const ended = trace(source, ['end'])
+  const connection = await route.nextConnection()
+  for (const piece of pieces) connection.send(piece)
+  // A closing marker event tells when everything before it has been parsed.
+  connection.send(utf8('\n\nevent: end\ndata: end\n\n'))
+  await until(() => ended.length === 1)
+  return events.map((event) => event.data!)
+}
+
+const cases: Array<[name: string, input: Uint8Array, data: string[]]> = [
+  ['a leading BOM is dropped (format-bom)', bytes([0xef, 0xbb, 0xbf], 'data: 1\n\n'), ['1']],
+  ['only the first of two BOMs is dropped; the second makes the first line an unknown field (format-bom-2)', bytes([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], 'data: 1\n\ndata: 2\n\n'), ['2']],
+  ['multi-byte characters survive any split', bytes('data: é ☃ 😀 \u{10FFFF}\n\n'), ['é ☃ 😀 \u{10FFFF}']],
+  ['invalid bytes become U+FFFD', bytes('data: a', [0xff], 'b', [0xc3], 'c', [0xed, 0xa0, 0x80], '\n\n'), ['a\uFFFDb\uFFFDc\uFFFD\uFFFD\uFFFD']],
+  ['a UTF-16 BOM is not honoured: it decodes to U+FFFD and spoils the first line only (format-bom-utf-16)', bytes([0xfe, 0xff], 'data: 1\n\ndata: 2\n\n'), ['2']],
+  ['NUL bytes are kept in data', bytes('data: a', [0], 'b\n\n'), ['a\0b']],
+]
+
+describe('UTF-8 decoding', () => {
+  for (const [name, input, data] of cases) {
+    describe(name, () => {
+      for (const [how, pieces] of chunkings(input)) {
+        it(`fed ${how}`, async () => {
+          expect(await messagesFrom(pieces)).toEqual(data)
+        })
+      }
+    })
+  }
+
+  it('ignores the charset parameter: windows-1252 is still read as UTF-8 (format-utf-8)', async () => {
+    expect(await messagesFrom([bytes('data: ok €\n\n')], 'text/event-stream; charset=windows-1252')).toEqual(['ok €'])
+  })
+
+  it('drops a leading BOM on every connection, and only there (decoder state is per connection)', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = new EventSource(URL_, {})
+    sources.push(source)
+    const events = trace(source, ['message', 'error'])
+    const first = await route.nextConnection()
+    // The first connection ends in the middle of a character: none of it may leak into the next one.
+    first.send(bytes([0xef, 0xbb, 0xbf], 'retry: 1\ndata: 1\n\ndata: ', [0xe2, 0x98]))
+    await until(() => events.length === 1)
+    first.end()
+    const second = await route.nextConnection()
+    second.send(bytes([0xef, 0xbb, 0xbf], 'data: 2\n\n'))
+    await until(() => events.length === 3)
+    expect(events.map((event) => event.data ?? event.type)).toEqual(['1', 'error', '2'])
+  })
+})

@@ -1,0 +1,176 @@
+/** The EventSource over Node's own fetch against a real HTTP server on loopback. */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { EventSource, type EventSourceOptions } from '../src/index'
+import { trace } from './helpers/events'
+import { sendAndEnd, startServer, startStream, type TestServer } from './server/sse-server'
+
+let server: TestServer
+let other: TestServer
+const sources: EventSource[] = []
+
+beforeAll(async () => {
+  server = await startServer('127.0.0.1')
+  // Another origin: same host name, another port.
+  other = await startServer('127.0.0.1')
+})
+afterAll(async () => {
+  await server.close()
+  await other.close()
+})
+afterEach(() => sources.splice(0).forEach((source) => source.close()))
+
+function open(url: string, options?: EventSourceOptions): EventSource {
+  const source = new EventSource(url, options)
+  sources.push(source)
+  return source
+}
+
+/** Real time passes here: bounded waits on loopback, each well under the test timeout. */
+async function waitFor(condition: () => boolean, timeout = 3000): Promise<void> {
+  const start = Date.now()
+  while (!condition()) {
+    if (Date.now() - start > timeout) throw new Error(`Timed out waiting for ${condition.toString()}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+describe('the request on the wire', () => {
+  it('carries Accept, the custom headers, no-cache headers, and no Last-Event-ID at first', async () => {
+    server.route('/headers', (_request, response) => startStream(response))
+    const source = open(server.url('/headers'), { headers: { Authorization: 'Bearer abc.def.ghi', 'X-Client': 'demo' } })
+    await waitFor(() => source.readyState === EventSource.OPEN)
+    const [request] = server.requestsTo('/headers')
+    expect(request).toMatchObject({ method: 'GET', lastEventId: undefined })
+    expect(request!.headers).toMatchObject({
+      accept: 'text/event-stream',
+      authorization: 'Bearer abc.def.ghi',
+      'x-client': 'demo',
+      // What fetch adds for cache mode "no-store" (undici "pragma and cache-control set to no-cache").
+      pragma: 'no-cache',
+      'cache-control': 'no-cache',
+    })
+  })
+})
+
+describe('reconnection', () => {
+  it('reconnects after the stream ends, waits the retry: time and sends Last-Event-ID (UTF-8)', async () => {
+    server.route('/resume', (_request, response, index) => {
+      startStream(response)
+      if (index === 0) response.end('retry: 200\nid: caf\u00e9-1\ndata: one\n\n')
+      else response.write('data: two\n\n')
+    })
+    const source = open(server.url('/resume'))
+    const events = trace(source)
+    await waitFor(() => events.length === 5)
+    expect(events.map((e) => [e.type, e.readyState, e.data, e.lastEventId])).toEqual([
+      ['open', 1, undefined, undefined],
+      ['message', 1, 'one', 'caf\u00e9-1'],
+      ['error', 0, undefined, undefined],
+      ['open', 1, undefined, undefined],
+      ['message', 1, 'two', 'caf\u00e9-1'],
+    ])
+    const [first, second] = server.requestsTo('/resume')
+    expect(first!.lastEventId).toBeUndefined()
+    expect(second!.lastEventId).toBe('caf\u00e9-1')
+    expect(second!.time - first!.time).toBeGreaterThanOrEqual(190)
+  })
+
+  it('reconnects after the server resets the connection mid-event', async () => {
+    server.route('/reset', (request, response, index) => {
+      startStream(response)
+      if (index === 0) response.write('retry: 10\nid: 1\ndata: kept\n\nid: 2\ndata: lost', () => request.socket.destroy())
+      else response.write('data: after\n\n')
+    })
+    const source = open(server.url('/reset'))
+    const events = trace(source, ['message', 'error'])
+    await waitFor(() => events.length === 3)
+    expect(events.map((e) => e.data ?? e.type)).toEqual(['kept', 'error', 'after'])
+    expect(server.requestsTo('/reset')[1]!.lastEventId).toBe('1')
+  })
+
+  it('keeps reconnecting while the server is down, and resumes from Last-Event-ID once it is back', async () => {
+    const first = await startServer('127.0.0.1')
+    const port = Number(new URL(first.origin).port)
+    first.route('/restart', sendAndEnd('retry: 50\nid: 7\ndata: before\n\n'))
+    const source = open(first.url('/restart'))
+    const events = trace(source)
+    await waitFor(() => events.some((e) => e.type === 'message'))
+    await first.close()
+    // Refused while it is down: each attempt is an error event, the state stays CONNECTING.
+    await waitFor(() => events.filter((e) => e.type === 'error').length >= 3)
+    expect(events.filter((e) => e.type === 'error').every((e) => e.readyState === EventSource.CONNECTING)).toBe(true)
+    expect(events.some((e) => e.message?.startsWith('Network error: '))).toBe(true)
+    const restarted = await startServer('127.0.0.1', port)
+    restarted.route('/restart', (_request, response) => {
+      startStream(response)
+      response.write('data: after\n\n')
+    })
+    await waitFor(() => events.at(-1)?.data === 'after')
+    expect(restarted.requestsTo('/restart')[0]!.lastEventId).toBe('7')
+    expect(source.readyState).toBe(EventSource.OPEN)
+    source.close()
+    await restarted.close()
+  })
+
+  it('reconnects to the original URL after a redirect', async () => {
+    server.route('/moved-stream', (_request, response) => response.writeHead(307, { Location: other.url('/target') }).end())
+    other.route('/target', sendAndEnd('retry: 10\ndata: hi\n\n'))
+    const source = open(server.url('/moved-stream'))
+    const events = trace(source, ['message'])
+    await waitFor(() => events.length === 2)
+    expect(server.requestsTo('/moved-stream')).toHaveLength(2)
+    expect(source.url).toBe(server.url('/moved-stream'))
+  })
+})
+
+describe('failing the connection', () => {
+  it.each([
+    ['HTTP 204', 204, 'text/event-stream'],
+    ['HTTP 404', 404, 'text/event-stream'],
+    ['HTTP 500', 500, 'text/event-stream'],
+    ['HTTP 503', 503, 'text/event-stream'],
+    ['a 200 with text/html', 200, 'text/html'],
+  ])('on %s: one error with CLOSED, and no second request', async (_name, status, contentType) => {
+    const path = `/fail-${status}-${contentType.replace('/', '-')}`
+    server.route(path, (_request, response) => response.writeHead(status, { 'Content-Type': contentType }).end(status === 204 ? undefined : 'retry: 10\ndata: x\n\n'))
+    const source = open(server.url(path))
+    const events = trace(source)
+    await waitFor(() => events.length === 1)
+    expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status, message: expect.any(String) }])
+    // A reconnect would come after 3000 ms; the server's retry: 10 in the body must not be read either.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(server.requestsTo(path)).toHaveLength(1)
+  })
+
+  it('on a 3xx without Location (undici "missing Location")', async () => {
+    server.route('/no-location', (_request, response) => response.writeHead(302).end())
+    const source = open(server.url('/no-location'))
+    const events = trace(source)
+    await waitFor(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 302 })
+  })
+
+  it('on a redirect to a 204', async () => {
+    server.route('/to-204', (_request, response) => response.writeHead(302, { Location: '/is-204' }).end())
+    server.route('/is-204', (_request, response) => response.writeHead(204).end())
+    const source = open(server.url('/to-204'))
+    const events = trace(source)
+    await waitFor(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 204 })
+  })
+})
+
+describe('redirects (request-redirect)', () => {
+  it.each([301, 302, 303, 307, 308])('follows %i, keeps url, and gives events the final origin', async (status) => {
+    server.route(`/redirect-${status}`, (_request, response) => response.writeHead(status, { Location: other.url(`/landing-${status}`) }).end())
+    other.route(`/landing-${status}`, (_request, response) => {
+      startStream(response)
+      response.write('data: landed\n\n')
+    })
+    const source = open(server.url(`/redirect-${status}`))
+    const events = trace(source, ['message'])
+    await waitFor(() => events.length === 1)
+    expect(events[0]).toMatchObject({ data: 'landed', origin: other.origin })
+    expect(source.url).toBe(server.url(`/redirect-${status}`))
+  })
+})

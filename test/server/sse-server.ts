@@ -1,0 +1,79 @@
+/**
+ * A real HTTP server on loopback whose routes each test scripts, recording every request it receives.
+ * It never keeps the process alive (unref) and close() drops every open connection.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: IncomingMessage['headers']
+  /** Raw header bytes as latin1, decoded back to UTF-8 (Last-Event-ID carries UTF-8 bytes). */
+  lastEventId: string | undefined
+  time: number
+}
+
+/** `index` counts the requests this route has received before this one. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse, index: number) => void
+
+export interface TestServer {
+  origin: string
+  url(path: string): string
+  requests: RecordedRequest[]
+  requestsTo(path: string): RecordedRequest[]
+  route(path: string, handler: RouteHandler): void
+  close(): Promise<void>
+}
+
+/** Listens on an ephemeral port unless one is given (to restart a server where it was). */
+export async function startServer(host = '127.0.0.1', port = 0): Promise<TestServer> {
+  const routes = new Map<string, RouteHandler>()
+  const requests: RecordedRequest[] = []
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://host').pathname
+    const raw = request.headers['last-event-id'] as string | undefined
+    requests.push({
+      method: request.method ?? '',
+      path,
+      headers: request.headers,
+      lastEventId: raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8'),
+      time: performance.now(),
+    })
+    const handler = routes.get(path)
+    if (!handler) {
+      response.writeHead(404).end()
+      return
+    }
+    handler(request, response, requests.filter((r) => r.path === path).length - 1)
+  })
+  await new Promise<void>((resolve) => server.listen(port, host, resolve))
+  server.unref()
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`
+  return {
+    origin,
+    url: (path) => origin + path,
+    requests,
+    requestsTo: (path) => requests.filter((r) => r.path === new URL(path, origin).pathname),
+    route: (path, handler) => void routes.set(path, handler),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/** Writes the headers of an event stream, with extra ones (CORS) when given. */
+export function startStream(response: ServerResponse, headers: Record<string, string> = {}): void {
+  response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', ...headers })
+  response.flushHeaders()
+}
+
+/** A route that sends the text and ends the stream. */
+export function sendAndEnd(text: string): RouteHandler {
+  return (_request, response) => {
+    startStream(response)
+    response.end(text)
+  }
+}
