@@ -287,6 +287,7 @@ const routes = {
   'GET /sse-polyfill.global.js': (req, res) =>
     sendFile(res, GLOBAL_JS, 'text/javascript; charset=utf-8', 'Run npm run build first', { 'X-Content-Type-Options': 'nosniff' }),
   'GET /sse-polyfill.global.js.map': (req, res) => sendFile(res, GLOBAL_JS_MAP, 'application/json; charset=utf-8'),
+  'GET /favicon.ico': (req, res) => res.writeHead(204).end(),
   'POST /login': handleLogin,
   'POST /refresh': handleRefresh,
   'POST /logout': handleLogout,

@@ -5,7 +5,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
 import { createParser, type ParsedEvent } from './parser'
-import { buildRequest, type HeadersInit } from './request'
+import { buildRequest, seedLastEventId, type HeadersInit } from './request'
 import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './events'
 import { emptySlot, setEventHandler } from './event-handler'
 import { resolveUrl } from './url'
@@ -80,6 +80,7 @@ export class EventSource extends EventTarget {
   readonly #transportHandlers: TransportHandlers
   #readyState: 0 | 1 | 2 = CONNECTING
   #lastEventId = ''
+  #lastEventIdSeeded = false
   #reconnectionTime = DEFAULT_RECONNECTION_TIME
   #origin = ''
   #connection: Connection | undefined
@@ -164,6 +165,10 @@ export class EventSource extends EventTarget {
     }
     // close() while the headers function was pending: its result is discarded.
     if (this.#readyState !== CONNECTING) return
+    if (!this.#lastEventIdSeeded) {
+      this.#lastEventIdSeeded = true
+      this.#lastEventId = seedLastEventId(headers)
+    }
     // Fetch fails the request for any scheme but HTTP(S) (WPT eventsource-constructor-non-same-origin).
     if (!/^https?:/i.test(this.#url)) {
       return this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http and https URLs are supported.` })
@@ -318,7 +323,7 @@ function isEventStream(contentType: string | null): boolean {
 }
 
 function networkErrorDetails(error: unknown): ErrorDetails {
-  return { message: `Network error: ${asError(error).message}. Reconnecting.`, error: asError(error) }
+  return { message: `The connection failed (${asError(error).message}). Reconnecting.`, error: asError(error) }
 }
 
 function asError(error: unknown): Error {

@@ -21,23 +21,26 @@ export interface RequestOptions {
   withCredentials: boolean
   /** Custom headers, already resolved when given as a function. */
   headers?: HeadersInit
-  /** The last event ID string; sent when not empty. */
+  /** The last event ID string; sent when not empty. A custom Last-Event-ID header is never sent. */
   lastEventId: string
   /** Not in the spec: also send the last event ID as this query parameter. */
   lastEventIdQueryParameterName?: string
 }
+
+const LAST_EVENT_ID = 'last-event-id'
 
 export function buildRequest(options: RequestOptions): SSERequest {
   const { withCredentials, lastEventId, lastEventIdQueryParameterName } = options
   // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
   // the user asked for it, and a server that needs another value has no other way to get it.
   const headers: Record<string, string> = { Accept: 'text/event-stream' }
-  for (const [name, value] of entriesOf(options.headers)) setHeader(headers, name, value)
+  for (const [name, value] of entriesOf(options.headers)) {
+    // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID (see seedLastEventId).
+    if (name.toLowerCase() !== LAST_EVENT_ID) setHeader(headers, name, value)
+  }
   let url = options.url
   if (lastEventId !== '') {
     // Reestablish step 5: if the last event ID string is not the empty string, set `Last-Event-ID`.
-    // It replaces a custom Last-Event-ID, which only seeds the first connection (as in
-    // event-source-polyfill, where it is how a page resumes from an id it stored).
     setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
     if (lastEventIdQueryParameterName) {
       const withId = new URL(url)
@@ -46,6 +49,16 @@ export function buildRequest(options: RequestOptions): SSERequest {
     }
   }
   return { url, headers, credentials: withCredentials ? 'include' : 'same-origin' }
+}
+
+/**
+ * Not in the spec: a custom `Last-Event-ID` header is how event-source-polyfill users resume from an id
+ * they stored. It becomes the source's initial last event ID, which the spec's rules then govern: sent
+ * on every request until the stream sets another id, or an empty one.
+ */
+export function seedLastEventId(headers: HeadersInit | undefined): string {
+  for (const [name, value] of entriesOf(headers)) if (name.toLowerCase() === LAST_EVENT_ID) return value
+  return ''
 }
 
 /**

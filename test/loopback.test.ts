@@ -99,7 +99,7 @@ describe('reconnection', () => {
     // Refused while it is down: each attempt is an error event, the state stays CONNECTING.
     await waitFor(() => events.filter((e) => e.type === 'error').length >= 3)
     expect(events.filter((e) => e.type === 'error').every((e) => e.readyState === EventSource.CONNECTING)).toBe(true)
-    expect(events.some((e) => e.message?.startsWith('Network error: '))).toBe(true)
+    expect(events.some((e) => e.message?.startsWith('The connection failed ('))).toBe(true)
     const restarted = await startServer('127.0.0.1', port)
     restarted.route('/restart', (_request, response) => {
       startStream(response)

@@ -56,7 +56,7 @@ describe('reestablishing the connection', () => {
     first.fail()
     const error = await nextEvent<Event & { message: string }>(source, 'error')
     expect(source.readyState).toBe(EventSource.CONNECTING)
-    expect(error.message).toMatch(/^Network error: .+\. Reconnecting\.$/)
+    expect(error.message).toMatch(/^The connection failed \(.+\)\. Reconnecting\.$/)
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
     expect(route.connections).toHaveLength(2)
   })
@@ -169,10 +169,27 @@ describe('Last-Event-ID', () => {
     expect(new TextDecoder().decode(bytes)).toBe('caf\u00e9 \u2026')
   })
 
-  it('replaces a custom Last-Event-ID header, which seeds only the first request', async () => {
+  it("starts from a custom Last-Event-ID header, which the stream's ids then replace", async () => {
     const { first, second } = await reconnectAfter('id: 5\n\n', { headers: { 'last-event-id': 'stored-3' } })
     expect(first.headers.get('last-event-id')).toBe('stored-3')
     expect(second.headers.get('last-event-id')).toBe('5')
+  })
+
+  it('sends a custom Last-Event-ID again after a failed first attempt, but not after the stream reset the id', async () => {
+    const route = sseRoute(URL_, (_request, index) => (index === 0 ? HttpResponse.error() : undefined))
+    server.use(route.handler)
+    const source = open({ headers: () => ({ 'Last-Event-ID': 'stored-3' }) })
+    const events = trace(source, ['message'])
+    await route.nextConnection()
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    const second = await route.nextConnection()
+    second.send('data: before any id\n\nid\n\n')
+    second.end()
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    const third = await route.nextConnection()
+    expect(route.connections.map((c) => c.request.headers.get('last-event-id'))).toEqual(['stored-3', 'stored-3', null])
+    expect(events.map((e) => e.lastEventId)).toEqual(['stored-3'])
+    expect(third.request.headers.get('last-event-id')).toBeNull()
   })
 
   it('is also sent as the query parameter named by lastEventIdQueryParameterName, replacing one in the URL', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRequest, type RequestOptions } from '../src/request'
+import { buildRequest, seedLastEventId, type RequestOptions } from '../src/request'
 
 const base: RequestOptions = { url: 'https://api.test/stream?topic=a', withCredentials: false, lastEventId: '' }
 
@@ -26,13 +26,17 @@ describe('buildRequest', () => {
     expect(buildRequest({ ...base, lastEventId: '12' }).headers['Last-Event-ID']).toBe('12')
   })
 
-  it('lets its own Last-Event-ID replace a custom one in any case', () => {
-    const headers = buildRequest({ ...base, lastEventId: '12', headers: { 'last-event-id': 'old' } }).headers
-    expect(headers).toEqual({ Accept: 'text/event-stream', 'Last-Event-ID': '12' })
+  it('never sends a custom Last-Event-ID header itself, in any case', () => {
+    expect(buildRequest({ ...base, headers: { 'last-event-id': 'old', 'X-A': '1' } }).headers).toEqual({ Accept: 'text/event-stream', 'X-A': '1' })
+    expect(buildRequest({ ...base, lastEventId: '12', headers: { 'Last-Event-ID': 'old' } }).headers).toEqual({ Accept: 'text/event-stream', 'Last-Event-ID': '12' })
   })
 
-  it('passes a custom Last-Event-ID through while it has none of its own', () => {
-    expect(buildRequest({ ...base, headers: { 'Last-Event-ID': 'stored' } }).headers['Last-Event-ID']).toBe('stored')
+  it('reads a custom Last-Event-ID, in any case and form, as the seed of the last event ID', () => {
+    expect(seedLastEventId(undefined)).toBe('')
+    expect(seedLastEventId({ Authorization: 'x' })).toBe('')
+    expect(seedLastEventId({ 'LAST-EVENT-ID': 'stored' })).toBe('stored')
+    expect(seedLastEventId(new Headers({ 'Last-Event-ID': 'from-headers' }))).toBe('from-headers')
+    expect(seedLastEventId([['last-event-id', 'from-pairs']])).toBe('from-pairs')
   })
 
   it('encodes a non-ASCII id as UTF-8 bytes, one character per byte', () => {
