@@ -109,7 +109,9 @@ export class EventSource extends EventTarget {
       onChunk: (text) => this.#processChunk(text),
       // 14. processResponseEndOfBody: reestablish the connection (not a failure).
       onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
-      onError: (error) => this.#reestablishConnection(networkErrorDetails(error)),
+      // 15. A network error reestablishes the connection; one known to be futile (CORS) fails it.
+      onError: (error, blockedByCors) =>
+        blockedByCors ? this.#failConnection(corsErrorDetails(error, this.#url)) : this.#reestablishConnection(networkErrorDetails(error)),
     }
     // 15. Fetch the request; it runs in parallel, so no event fires during the constructor.
     void this.#connect()
@@ -324,6 +326,14 @@ function isEventStream(contentType: string | null): boolean {
 
 function networkErrorDetails(error: unknown): ErrorDetails {
   return { message: `The connection failed (${asError(error).message}). Reconnecting.`, error: asError(error) }
+}
+
+function corsErrorDetails(error: unknown, url: string): ErrorDetails {
+  const message =
+    `The server at ${new URL(url).origin} answered, but the browser blocked the response (CORS). It must allow this ` +
+    'origin (Access-Control-Allow-Origin), credentials if withCredentials is set, and any custom header ' +
+    '(Access-Control-Allow-Headers, on the preflight OPTIONS request).'
+  return { message, error: asError(error) }
 }
 
 function asError(error: unknown): Error {

@@ -209,6 +209,47 @@ describe('failing the connection', () => {
   })
 })
 
+describe('a request that fetch rejects before any response', () => {
+  const scope = globalThis as { location?: unknown }
+  afterEach(() => void delete scope.location)
+
+  /** Rejects CORS-mode requests as a browser does for both CORS refusals and network errors. */
+  function fetchWhere(serverAnswers: boolean) {
+    return vi.fn<FetchLike>(async (_url, init) => {
+      if (init.mode === 'no-cors' && serverAnswers) return { status: 0, statusText: '', url: '', headers: new Headers(), body: null }
+      throw new TypeError('Failed to fetch')
+    })
+  }
+
+  it('fails the connection with a CORS message where CORS applies and a no-cors request gets an answer', async () => {
+    scope.location = { href: 'http://page.test/' }
+    const fetch = fetchWhere(true)
+    const source = open(URL_, { fetch, headers: { Authorization: 'Bearer x' } })
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    expect(source.readyState).toBe(EventSource.CLOSED)
+    expect(error.message).toMatch(/^The server at http:\/\/sse\.test answered, but the browser blocked the response \(CORS\)/)
+    expect(error.message).not.toContain('Bearer')
+    // The probe sends none of the custom headers.
+    expect(fetch.mock.calls.map(([, init]) => [init.mode, init.headers])).toEqual([['cors', { Accept: 'text/event-stream', Authorization: 'Bearer x' }], ['no-cors', {}]])
+  })
+
+  it('reestablishes where the no-cors request fails too: the server is unreachable', async () => {
+    scope.location = { href: 'http://page.test/' }
+    const source = open(URL_, { fetch: fetchWhere(false) })
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    expect(source.readyState).toBe(EventSource.CONNECTING)
+    expect(error.message).toBe('The connection failed (Failed to fetch). Reconnecting.')
+  })
+
+  it('reestablishes without probing where nothing enforces CORS (Node)', async () => {
+    const fetch = fetchWhere(true)
+    const source = open(URL_, { fetch })
+    await nextEvent(source, 'error')
+    expect(source.readyState).toBe(EventSource.CONNECTING)
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+})
+
 describe('dispatching messages', () => {
   it('dispatches MessageEvents with data, origin and lastEventId, named events to their listeners only', async () => {
     const route = sseRoute(URL_)

@@ -3,6 +3,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
  */
+import { refusedByCors } from './cors'
 import type { Transport } from './types'
 
 /** The part of `fetch` this transport uses, so tests, Node and interceptors can pass their own. */
@@ -13,7 +14,7 @@ export type FetchLike = (
     headers: Record<string, string>
     credentials: 'include' | 'same-origin'
     cache: 'no-store'
-    mode: 'cors'
+    mode: 'cors' | 'no-cors'
     redirect: 'follow'
     signal: AbortSignal
   },
@@ -38,17 +39,26 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
     const { signal } = controller
 
     async function stream(): Promise<void> {
-      // The spec's request: mode "cors", credentials per withCredentials, cache mode "no-store" (which
-      // makes fetch send `Cache-Control: no-cache` itself, without the preflight an author-set one causes).
-      const response = await getFetch()(request.url, {
-        method: 'GET',
-        headers: request.headers,
-        credentials: request.credentials,
-        cache: 'no-store',
-        mode: 'cors',
-        redirect: 'follow',
-        signal,
-      })
+      const fetch = getFetch()
+      let response: FetchLikeResponse
+      try {
+        // The spec's request: mode "cors", credentials per withCredentials, cache mode "no-store" (which
+        // makes fetch send `Cache-Control: no-cache` itself, without the preflight an author-set one causes).
+        response = await fetch(request.url, {
+          method: 'GET',
+          headers: request.headers,
+          credentials: request.credentials,
+          cache: 'no-store',
+          mode: 'cors',
+          redirect: 'follow',
+          signal,
+        })
+      } catch (error) {
+        if (signal.aborted) return
+        const blockedByCors = await refusedByCors(fetch, request, signal)
+        if (!signal.aborted) handlers.onError(error, blockedByCors)
+        return
+      }
       if (signal.aborted) return
       handlers.onResponse({
         status: response.status,
@@ -79,7 +89,7 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
 
     stream().catch((error: unknown) => {
       // An abort we asked for (close() or a reconnect) is not a failure of the stream.
-      if (!signal.aborted) handlers.onError(error)
+      if (!signal.aborted) handlers.onError(error, false)
     })
     return { abort: () => controller.abort() }
   }

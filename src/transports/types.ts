@@ -17,8 +17,11 @@ export interface TransportHandlers {
   onChunk(text: string): void
   /** The body ended normally. */
   onEnd(): void
-  /** The request or the body failed (a network error). Never called after abort(). */
-  onError(error: unknown): void
+  /**
+   * The request or the body failed: a network error, or one that retrying cannot mend (the server
+   * answered but CORS refused the response). Never called after abort().
+   */
+  onError(error: unknown, blockedByCors: boolean): void
 }
 
 export interface Connection {

@@ -119,12 +119,64 @@ const scenarios: Scenario[] = [
     serverSaw: (requests) => expect(requests[0]!.headers.cookie).toBe('session=s3cr3t'),
   },
   {
+    name: 'CORS refused (no Access-Control-Allow-Origin): error and CLOSED, no reconnect (eventsource-cross-origin failCORS)',
+    server: 'cross',
+    handler: (_request, response) => {
+      startStream(response)
+      response.write('retry: 50\ndata: hidden\n\n')
+    },
+    plan: { stopAfter: 1, settleMs: 300 },
+    expected: [['error', 2]],
+    // Ours also sends the no-cors request that tells a refusal from an unreachable server.
+    serverSaw: (requests) => expect(requests.length).toBeLessThanOrEqual(2),
+  },
+  {
+    name: 'a cross-origin server that drops the connection before answering: error and CONNECTING',
+    server: 'cross',
+    handler: (request) => request.socket.destroy(),
+    plan: { stopAfter: 1 },
+    expected: [['error', 0]],
+  },
+  {
     name: 'a cross-origin 307 redirect: events carry the final origin, url stays the original',
     handler: (_request, response) => response.writeHead(307, { Location: harness.cross.url('/landing') }).end(),
     plan: { stopAfter: 2 },
     expected: [['open', 1], ['message', 1, 'landed', '']],
   },
 ]
+
+describe.skipIf(!chromiumPath)('Chromium: our extras, where native has nothing to compare', () => {
+  beforeAll(async () => {
+    harness = await startHarness()
+  }, 30_000)
+  afterAll(() => harness?.close())
+
+  function streamWithPreflight(allowHeaders: string | undefined): RouteHandler {
+    return (request, response) => {
+      const cors = CORS(() => harness.page.origin, true)
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, allowHeaders ? { ...cors, 'Access-Control-Allow-Headers': allowHeaders } : cors).end()
+        return
+      }
+      startStream(response, cors)
+      response.write(`data: ${request.headers.authorization}\n\n`)
+    }
+  }
+
+  it('sends Authorization cross-origin with credentials, after the preflight that allows it', async () => {
+    const urlFor = harness.route(harness.cross, 'preflight-ok', streamWithPreflight('authorization'))
+    const run = await harness.run('polyfill', urlFor('polyfill'), { stopAfter: 2, options: { withCredentials: true, headers: { Authorization: 'Bearer jwt' } } })
+    expect(run.events.map((e) => [e.type, e.data])).toEqual([['open', undefined], ['message', 'Bearer jwt']])
+    expect(harness.cross.requestsTo('/preflight-ok/polyfill').map((r) => r.method)).toEqual(['OPTIONS', 'GET'])
+  })
+
+  it('fails with CLOSED, as native fails on CORS, when the preflight does not allow the header', async () => {
+    const urlFor = harness.route(harness.cross, 'preflight-refused', streamWithPreflight(undefined))
+    const run = await harness.run('polyfill', urlFor('polyfill'), { stopAfter: 1, settleMs: 300, options: { headers: { Authorization: 'Bearer jwt' } } })
+    expect(run.events).toEqual([{ type: 'error', readyState: 2 }])
+    expect(run.finalReadyState).toBe(2)
+  })
+})
 
 describe.skipIf(!chromiumPath)('Chromium: native EventSource and ours, side by side', () => {
   beforeAll(async () => {
