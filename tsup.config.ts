@@ -16,7 +16,7 @@ export default defineConfig([
     format: ['iife'],
     outExtension: () => ({ js: '.global.js' }),
     minify: true,
-    target: 'es2020',
+    target: 'es2022',
     sourcemap: true,
   },
 ])

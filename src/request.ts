@@ -52,9 +52,9 @@ export function buildRequest(options: RequestOptions): SSERequest {
 }
 
 /**
- * Not in the spec: a custom `Last-Event-ID` header is how event-source-polyfill users resume from an id
- * they stored. It becomes the source's initial last event ID, which the spec's rules then govern: sent
- * on every request until the stream sets another id, or an empty one.
+ * Not in the spec: a custom `Last-Event-ID` header is how pages resume from an id they stored. It becomes
+ * the source's initial last event ID, which the spec's rules then govern: sent on every request until
+ * the stream sets another id, or an empty one.
  */
 export function seedLastEventId(headers: HeadersInit | undefined): string {
   for (const [name, value] of entriesOf(headers)) if (name.toLowerCase() === LAST_EVENT_ID) return value
