@@ -109,9 +109,9 @@ export class EventSource extends EventTarget {
       onChunk: (text) => this.#processChunk(text),
       // 14. processResponseEndOfBody: reestablish the connection (not a failure).
       onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
-      // 15. A network error reestablishes the connection; one known to be futile (CORS) fails it.
-      onError: (error, blockedByCors) =>
-        blockedByCors ? this.#failConnection(corsErrorDetails(error, this.#url)) : this.#reestablishConnection(networkErrorDetails(error)),
+      // 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it.
+      onError: (error, kind) =>
+        kind === 'network' ? this.#reestablishConnection(networkErrorDetails(error)) : this.#failConnection(failureDetails(error, kind, this.#url)),
     }
     // 15. Fetch the request; it runs in parallel, so no event fires during the constructor.
     void this.#connect()
@@ -328,11 +328,13 @@ function networkErrorDetails(error: unknown): ErrorDetails {
   return { message: `The connection failed (${asError(error).message}). Reconnecting.`, error: asError(error) }
 }
 
-function corsErrorDetails(error: unknown, url: string): ErrorDetails {
+function failureDetails(error: unknown, kind: 'aborted' | 'cors', url: string): ErrorDetails {
   const message =
-    `The server at ${new URL(url).origin} answered, but the browser blocked the response (CORS). It must allow this ` +
-    'origin (Access-Control-Allow-Origin), credentials if withCredentials is set, and any custom header ' +
-    '(Access-Control-Allow-Headers, on the preflight OPTIONS request).'
+    kind === 'aborted'
+      ? 'The request was aborted by the browser or the user (not by close()); EventSource does not retry.'
+      : `The server at ${new URL(url).origin} answered, but the browser blocked the response (CORS). It must allow ` +
+        'this origin (Access-Control-Allow-Origin), credentials if withCredentials is set, and any custom header ' +
+        '(Access-Control-Allow-Headers, on the preflight OPTIONS request).'
   return { message, error: asError(error) }
 }
 

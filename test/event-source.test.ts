@@ -162,6 +162,17 @@ describe('announcing the connection', () => {
   })
 })
 
+describe('origin', () => {
+  it('is serialized in ASCII (punycode) for an internationalized host (wpt PR 5946)', async () => {
+    const route = sseRoute('http://xn--lve-6lad.test/stream')
+    server.use(route.handler)
+    const source = open('http://\u00e9l\u00e8ve.test/stream')
+    ;(await route.nextConnection()).send('data: x\n\n')
+    const event = await nextEvent<MessageEvent>(source, 'message')
+    expect(event.origin).toBe('http://xn--lve-6lad.test')
+  })
+})
+
 describe('failing the connection', () => {
   it.each([204, 205, 201, 299, 400, 401, 403, 404, 410, 500, 502, 503])(
     'on HTTP %i: CLOSED and one error event with the status, never a reconnect (request-status-error)',
@@ -239,6 +250,17 @@ describe('a request that fetch rejects before any response', () => {
     const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
     expect(source.readyState).toBe(EventSource.CONNECTING)
     expect(error.message).toBe('The connection failed (Failed to fetch). Reconnecting.')
+  })
+
+  it('fails the connection when the browser or the user aborted the fetch (window.stop(), spec step 15.1)', async () => {
+    const fetch = vi.fn<FetchLike>(async () => {
+      throw new DOMException('The user aborted a request.', 'AbortError')
+    })
+    const source = open(URL_, { fetch })
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    expect(source.readyState).toBe(EventSource.CLOSED)
+    expect(error.message).toMatch(/^The request was aborted by the browser or the user/)
+    expect(fetch).toHaveBeenCalledTimes(1)
   })
 
   it('reestablishes without probing where nothing enforces CORS (Node)', async () => {

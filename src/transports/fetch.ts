@@ -55,8 +55,9 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
         })
       } catch (error) {
         if (signal.aborted) return
-        const blockedByCors = await refusedByCors(fetch, request, signal)
-        if (!signal.aborted) handlers.onError(error, blockedByCors)
+        if (isAbortError(error)) return handlers.onError(error, 'aborted')
+        const kind = (await refusedByCors(fetch, request, signal)) ? 'cors' : 'network'
+        if (!signal.aborted) handlers.onError(error, kind)
         return
       }
       if (signal.aborted) return
@@ -89,8 +90,13 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
 
     stream().catch((error: unknown) => {
       // An abort we asked for (close() or a reconnect) is not a failure of the stream.
-      if (!signal.aborted) handlers.onError(error, false)
+      if (!signal.aborted) handlers.onError(error, isAbortError(error) ? 'aborted' : 'network')
     })
     return { abort: () => controller.abort() }
   }
+}
+
+/** An abort that did not come from our signal: the user agent or the user stopped the fetch (window.stop()). */
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError'
 }

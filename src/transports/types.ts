@@ -10,6 +10,13 @@ export interface TransportResponse {
   url: string
 }
 
+/**
+ * Why a request failed: `network` (the spec reestablishes the connection), or, where retrying cannot
+ * help and the spec fails the connection, `aborted` (by the user agent or the user, not by us: step
+ * 15.1) or `cors` (the server answered, CORS refused the response: step 15.2).
+ */
+export type FailureKind = 'network' | 'aborted' | 'cors'
+
 /** A transport calls these in order: onResponse once, then onChunk any number of times, then onEnd or onError. */
 export interface TransportHandlers {
   onResponse(response: TransportResponse): void
@@ -17,11 +24,8 @@ export interface TransportHandlers {
   onChunk(text: string): void
   /** The body ended normally. */
   onEnd(): void
-  /**
-   * The request or the body failed: a network error, or one that retrying cannot mend (the server
-   * answered but CORS refused the response). Never called after abort().
-   */
-  onError(error: unknown, blockedByCors: boolean): void
+  /** The request or the body failed. Never called after abort(). */
+  onError(error: unknown, kind: FailureKind): void
 }
 
 export interface Connection {

@@ -32,6 +32,8 @@ export interface ClientPlan {
   settleMs?: number
   /** Call close() inside the handler of the event with this index. */
   closeOnEvent?: number
+  /** Call window.stop() (the user's Stop button) inside the handler of the event with this index. */
+  stopWindowOnEvent?: number
 }
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -101,6 +103,7 @@ function runClient({ implementation, url, plan }: { implementation: Implementati
       if (event instanceof MessageEvent) Object.assign(entry, { data: event.data, lastEventId: event.lastEventId, origin: event.origin })
       events.push(entry)
       if (plan.closeOnEvent === events.length - 1) source.close()
+      if (plan.stopWindowOnEvent === events.length - 1) window.stop()
       if (!settling && events.length >= plan.stopAfter) {
         settling = true
         setTimeout(finish, plan.settleMs ?? 0)
