@@ -10,13 +10,12 @@ import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './
 import { emptySlot, setEventHandler } from './event-handler'
 import { resolveUrl } from './url'
 import { createFetchTransport, type FetchLike } from './transports/fetch'
-import type { Connection, Transport, TransportHandlers, TransportResponse } from './transports/types'
+import { MAX_TIMEOUT, startInactivityTimer, type InactivityTimer } from './inactivity-timer'
+import type { Connection, FailureKind, Transport, TransportHandlers, TransportResponse } from './transports/types'
 
 /** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
 export const DEFAULT_RECONNECTION_TIME = 3000
 
-// setTimeout treats longer delays as 0: a huge `retry:` would become a reconnect storm.
-const MAX_TIMEOUT = 2 ** 31 - 1
 
 export interface EventSourceOptions {
   /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */
@@ -81,12 +80,16 @@ export class EventSource extends EventTarget {
   #readyState: 0 | 1 | 2 = CONNECTING
   #lastEventId = ''
   #lastEventIdSeeded = false
+  // Not in the spec: set when CORS refused the Last-Event-ID header; the id then goes in the query.
+  #lastEventIdHeaderRefused = false
+  #sentLastEventIdHeader = false
   #reconnectionTime = DEFAULT_RECONNECTION_TIME
   #origin = ''
+  // Counts stopped connections, so that async work of a stopped one (a pending headers function) is dropped.
+  #generation = 0
   #connection: Connection | undefined
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
-  #heartbeatTimer: ReturnType<typeof setTimeout> | undefined
-  #lastActivity = 0
+  #inactivityTimer: InactivityTimer | undefined
   readonly #parser = createParser({
     onEvent: (event) => this.#dispatchMessage(event),
     onLastEventId: (lastEventId) => (this.#lastEventId = lastEventId),
@@ -96,25 +99,27 @@ export class EventSource extends EventTarget {
   readonly #onmessage = emptySlot()
   readonly #onerror = emptySlot()
 
-  constructor(url: string | URL, options: EventSourceOptions = {}) {
+  constructor(url: string | URL, options?: EventSourceOptions | null) {
     super()
     // 3-4. Parse url relative to the base URL; on failure throw a "SyntaxError" DOMException.
     this.#url = resolveUrl(url)
+    // A copy: changing the object later does not change this source.
+    this.#options = { ...options }
     // 7. If withCredentials is true, set corsAttributeState to Use Credentials.
-    this.#withCredentials = Boolean(options.withCredentials)
-    this.#options = options
-    this.#transport = createFetchTransport(() => options.fetch ?? ((url, init) => globalThis.fetch(url, init)))
+    this.#withCredentials = Boolean(this.#options.withCredentials)
+    const { fetch } = this.#options
+    this.#transport = createFetchTransport(() => fetch ?? ((url, init) => globalThis.fetch(url, init)))
     this.#transportHandlers = {
       onResponse: (response) => this.#processResponse(response),
       onChunk: (text) => this.#processChunk(text),
       // 14. processResponseEndOfBody: reestablish the connection (not a failure).
       onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
-      // 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it.
-      onError: (error, kind) =>
-        kind === 'network' ? this.#reestablishConnection(networkErrorDetails(error)) : this.#failConnection(failureDetails(error, kind, this.#url)),
+      onError: (error, kind) => this.#processNetworkError(error, kind),
     }
-    // 15. Fetch the request; it runs in parallel, so no event fires during the constructor.
-    void this.#connect()
+    // 15. Fetch the request in parallel: no event fires during the constructor. Fetch fails the request
+    // for any scheme but HTTP(S) (WPT eventsource-constructor-non-same-origin), before any headers function.
+    if (/^https?:/i.test(this.#url)) void this.#connect()
+    else queueMicrotask(() => this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http and https URLs are supported.` }))
   }
 
   get url(): string {
@@ -154,37 +159,37 @@ export class EventSource extends EventTarget {
   close(): void {
     this.#readyState = CLOSED
     this.#stopConnection()
-    clearTimeout(this.#reconnectTimer)
-    this.#reconnectTimer = undefined
   }
 
   async #connect(): Promise<void> {
+    const generation = this.#generation
+    // Not in the spec: the inactivity timeout also covers a headers function that never settles.
+    this.#startInactivityTimer()
     let headers: HeadersInit | undefined
     try {
       headers = await this.#resolveHeaders()
     } catch (error) {
+      if (generation !== this.#generation) return
       return this.#reestablishConnection({ message: `The headers function failed: ${asError(error).message}`, error: asError(error) })
     }
-    // close() while the headers function was pending: its result is discarded.
-    if (this.#readyState !== CONNECTING) return
+    // close() or a timeout while the headers function was pending: its result is discarded.
+    if (generation !== this.#generation) return
     if (!this.#lastEventIdSeeded) {
       this.#lastEventIdSeeded = true
       this.#lastEventId = seedLastEventId(headers)
     }
-    // Fetch fails the request for any scheme but HTTP(S) (WPT eventsource-constructor-non-same-origin).
-    if (!/^https?:/i.test(this.#url)) {
-      return this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http and https URLs are supported.` })
-    }
     this.#parser.reset(this.#lastEventId)
+    const { lastEventIdQueryParameterName } = this.#options
     const request = buildRequest({
       url: this.#url,
       withCredentials: this.#withCredentials,
       headers,
       lastEventId: this.#lastEventId,
-      lastEventIdQueryParameterName: this.#options.lastEventIdQueryParameterName,
+      lastEventIdHeader: !this.#lastEventIdHeaderRefused,
+      lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
     })
+    this.#sentLastEventIdHeader = 'Last-Event-ID' in request.headers
     this.#connection = this.#transport(request, this.#transportHandlers)
-    this.#startHeartbeat()
   }
 
   /**
@@ -197,7 +202,7 @@ export class EventSource extends EventTarget {
   }
 
   #processResponse(response: TransportResponse): void {
-    this.#lastActivity = Date.now()
+    this.#inactivityTimer?.touch()
     const { status, statusText, contentType } = response
     // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
     if (status !== 200) {
@@ -214,15 +219,28 @@ export class EventSource extends EventTarget {
   }
 
   #processChunk(text: string): void {
-    this.#lastActivity = Date.now()
+    this.#inactivityTimer?.touch()
     this.#parser.feed(text)
   }
 
-  /** Announce the connection: if readyState is not CLOSED, set it to OPEN and fire `open`. */
+  /** 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it. */
+  #processNetworkError(error: unknown, kind: FailureKind): void {
+    if (kind === 'network') return this.#reestablishConnection(networkErrorDetails(error))
+    if (kind === 'cors' && this.#sentLastEventIdHeader) {
+      // Not in the spec: browsers send Last-Event-ID without a preflight, fetch cannot, and a server that
+      // does not allow the header in its preflight refuses the reconnect. Still CONNECTING (the error
+      // event for this reconnect has fired), try again at once with the id in the query instead.
+      this.#lastEventIdHeaderRefused = true
+      this.#stopConnection()
+      return void this.#connect()
+    }
+    this.#failConnection(failureDetails(error, kind, this.#url))
+  }
+
+  /** Announce the connection: set readyState to OPEN and fire `open` (close() aborted the transport before). */
   #announceConnection(): void {
-    if (this.#readyState === CLOSED) return
     this.#readyState = OPEN
-    this.dispatchEvent(new Event('open'))
+    this.#fire(new Event('open'))
   }
 
   /** Fail the connection: if readyState is not CLOSED, set it to CLOSED and fire `error`. No reconnect. */
@@ -230,7 +248,7 @@ export class EventSource extends EventTarget {
     this.#stopConnection()
     if (this.#readyState === CLOSED) return
     this.#readyState = CLOSED
-    this.dispatchEvent(new EventSourceErrorEvent(details))
+    this.#fire(new EventSourceErrorEvent(details))
   }
 
   /** Reestablish the connection. */
@@ -239,47 +257,47 @@ export class EventSource extends EventTarget {
     // 1. If readyState is CLOSED, abort these steps. Set readyState to CONNECTING. Fire `error`.
     if (this.#readyState === CLOSED) return
     this.#readyState = CONNECTING
-    this.dispatchEvent(new EventSourceErrorEvent(details))
-    // 2. Wait a delay equal to the reconnection time of the event source.
-    // 5. If readyState is not CONNECTING (close() in an error handler), return. Otherwise fetch again.
-    if (this.#readyState !== CONNECTING) return
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined
-      void this.#connect()
-    }, this.#reconnectionTime)
+    // 2. Wait a delay equal to the reconnection time. 5. If readyState is not CONNECTING, return: close()
+    // clears this timer, also from inside the error handler, which is why it is set before firing.
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), this.#reconnectionTime)
+    this.#fire(new EventSourceErrorEvent(details))
   }
 
   /** Dispatch the event: a MessageEvent named after the event type, unless the source was closed meanwhile. */
   #dispatchMessage(event: ParsedEvent): void {
     if (this.#readyState === CLOSED) return
-    this.dispatchEvent(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
+    this.#fire(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
   }
 
   /**
-   * Not in the spec: one timer a connection; chunks only record the time, and the timer, when it fires
-   * early, waits again for the rest of the timeout.
+   * Dispatches an event. A listener's exception is reported, as browsers do, and never breaks the
+   * stream, also where dispatchEvent rethrows it (happy-dom, some EventTarget polyfills).
    */
-  #startHeartbeat(): void {
-    const { heartbeatTimeout } = this.#options
-    if (!heartbeatTimeout || heartbeatTimeout <= 0) return
-    const timeout = Math.min(heartbeatTimeout, MAX_TIMEOUT)
-    this.#lastActivity = Date.now()
-    const check = (): void => {
-      const idle = Date.now() - this.#lastActivity
-      if (idle < timeout) {
-        this.#heartbeatTimer = setTimeout(check, timeout - idle)
-        return
-      }
-      this.#reestablishConnection({ message: `No activity within ${heartbeatTimeout} milliseconds. Reconnecting.` })
+  #fire(event: Event): void {
+    try {
+      this.dispatchEvent(event)
+    } catch (error) {
+      reportListenerError(error)
     }
-    this.#heartbeatTimer = setTimeout(check, timeout)
   }
 
+  #startInactivityTimer(): void {
+    const { heartbeatTimeout } = this.#options
+    if (!heartbeatTimeout || heartbeatTimeout <= 0) return
+    this.#inactivityTimer = startInactivityTimer(heartbeatTimeout, () =>
+      this.#reestablishConnection({ message: `No activity within ${heartbeatTimeout} milliseconds. Reconnecting.` }),
+    )
+  }
+
+  /** Aborts the request and stops every timer; pending async work of this connection is dropped. */
   #stopConnection(): void {
+    this.#generation++
     this.#connection?.abort()
     this.#connection = undefined
-    clearTimeout(this.#heartbeatTimer)
-    this.#heartbeatTimer = undefined
+    this.#inactivityTimer?.stop()
+    this.#inactivityTimer = undefined
+    clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = undefined
   }
 }
 
@@ -321,7 +339,20 @@ function isEventStream(contentType: string | null): boolean {
   if (contentType === null) return false
   const semicolon = contentType.indexOf(';')
   const essence = semicolon === -1 ? contentType : contentType.slice(0, semicolon)
-  return essence.trim().toLowerCase() === 'text/event-stream'
+  // MIME parsing strips HTTP whitespace only (not NBSP and the others trim() removes).
+  return essence.replace(HTTP_WHITESPACE, '').toLowerCase() === 'text/event-stream'
+}
+
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
+/** Where dispatchEvent rethrows a listener's exception, report it without unwinding the state machine. */
+function reportListenerError(error: unknown): void {
+  const { reportError } = globalThis as { reportError?: (error: unknown) => void }
+  if (typeof reportError === 'function') reportError(error)
+  else
+    setTimeout(() => {
+      throw error
+    })
 }
 
 function networkErrorDetails(error: unknown): ErrorDetails {

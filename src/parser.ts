@@ -55,6 +55,8 @@ export function createParser(callbacks: ParserCallbacks): Parser {
   let lastEventId = ''
 
   function feed(text: string): void {
+    // An empty piece must not consume a pending CR's partner LF check.
+    if (text === '') return
     let start = 0
     if (skipLeadingLF) {
       skipLeadingLF = false

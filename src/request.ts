@@ -23,6 +23,8 @@ export interface RequestOptions {
   headers?: HeadersInit
   /** The last event ID string; sent when not empty. A custom Last-Event-ID header is never sent. */
   lastEventId: string
+  /** Send the id in the Last-Event-ID header (the spec's way); false when CORS refused that header. */
+  lastEventIdHeader: boolean
   /** Not in the spec: also send the last event ID as this query parameter. */
   lastEventIdQueryParameterName?: string
 }
@@ -30,7 +32,7 @@ export interface RequestOptions {
 const LAST_EVENT_ID = 'last-event-id'
 
 export function buildRequest(options: RequestOptions): SSERequest {
-  const { withCredentials, lastEventId, lastEventIdQueryParameterName } = options
+  const { withCredentials, lastEventId, lastEventIdHeader, lastEventIdQueryParameterName } = options
   // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
   // the user asked for it, and a server that needs another value has no other way to get it.
   const headers: Record<string, string> = { Accept: 'text/event-stream' }
@@ -41,7 +43,7 @@ export function buildRequest(options: RequestOptions): SSERequest {
   let url = options.url
   if (lastEventId !== '') {
     // Reestablish step 5: if the last event ID string is not the empty string, set `Last-Event-ID`.
-    setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
+    if (lastEventIdHeader) setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
     if (lastEventIdQueryParameterName) {
       const withId = new URL(url)
       withId.searchParams.set(lastEventIdQueryParameterName, lastEventId)

@@ -1,15 +1,14 @@
 /** UTF-8 decoding of the byte stream: what the transport hands the parser. */
-import { afterEach, describe, expect, it } from 'vitest'
-import { EventSource } from '../src/index'
+import { describe, expect, it } from 'vitest'
 import { chunkings } from './helpers/chunking'
 import { trace, until } from './helpers/events'
 import { useMockServer } from './helpers/msw'
 import { sseRoute } from './helpers/sse-route'
+import { useSources } from './helpers/sources'
 
 const server = useMockServer()
 const URL_ = 'http://sse.test/bytes'
-const sources: EventSource[] = []
-afterEach(() => sources.splice(0).forEach((source) => source.close()))
+const open = useSources()
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const bytes = (...parts: Array<string | number[]>) =>
@@ -19,8 +18,7 @@ const bytes = (...parts: Array<string | number[]>) =>
 async function messagesFrom(pieces: Uint8Array[], contentType = 'text/event-stream'): Promise<string[]> {
   const route = sseRoute(URL_, undefined, { 'Content-Type': contentType })
   server.use(route.handler)
-  const source = new EventSource(URL_)
-  sources.push(source)
+  const source = open(URL_)
   const events = trace(source, ['message'])
   const ended = trace(source, ['end'])
   const connection = await route.nextConnection()
@@ -58,8 +56,7 @@ describe('UTF-8 decoding', () => {
   it('drops a leading BOM on every connection, and only there (decoder state is per connection)', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
-    const source = new EventSource(URL_, {})
-    sources.push(source)
+    const source = open(URL_)
     const events = trace(source, ['message', 'error'])
     const first = await route.nextConnection()
     // The first connection ends in the middle of a character: none of it may leak into the next one.

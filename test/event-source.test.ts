@@ -1,24 +1,16 @@
 import { http, HttpResponse } from 'msw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EventSource, EventSourceErrorEvent, type FetchLike } from '../src/index'
-import { nextEvent, settle, trace } from './helpers/events'
+import { EventSource, EventSourceErrorEvent, type EventSourceOptions, type FetchLike } from '../src/index'
+import { nextEvent, settle, trace, until } from './helpers/events'
 import { useMockServer } from './helpers/msw'
-import { sseRoute } from './helpers/sse-route'
+import { sseRoute, type MockConnection } from './helpers/sse-route'
+import { useSources } from './helpers/sources'
 
 const server = useMockServer()
 const URL_ = 'http://sse.test/stream'
-const sources: EventSource[] = []
-
-function open(url = URL_, options?: ConstructorParameters<typeof EventSource>[1]): EventSource {
-  const source = new EventSource(url, options)
-  sources.push(source)
-  return source
-}
-
-afterEach(() => {
-  for (const source of sources.splice(0)) source.close()
-  vi.useRealTimers()
-})
+const openSource = useSources()
+const open = (url = URL_, options?: EventSourceOptions) => openSource(url, options)
+afterEach(() => void vi.useRealTimers())
 
 describe('attributes', () => {
   it('has CONNECTING, OPEN and CLOSED on the constructor and the prototype, enumerable and read-only', () => {
@@ -36,6 +28,21 @@ describe('attributes', () => {
     expect(source.readyState).toBe(EventSource.CONNECTING)
     expect(source.url).toBe('http://sse.test/stream?x=1#frag')
     expect(source.withCredentials).toBe(false)
+  })
+
+  it('takes null or no options, as native takes a null dictionary', () => {
+    server.use(sseRoute(URL_).handler)
+    expect(open(URL_, null as unknown as undefined).withCredentials).toBe(false)
+  })
+
+  it('[non-spec] copies the options: changing the object later changes nothing', async () => {
+    const fetch = vi.fn<FetchLike>(() => new Promise(() => {}))
+    const options: EventSourceOptions = { fetch, headers: { Authorization: 'Bearer one' } }
+    open(URL_, options)
+    options.headers = { Authorization: 'Bearer two' }
+    options.fetch = undefined
+    await settle()
+    expect(fetch.mock.calls[0]![1].headers).toMatchObject({ Authorization: 'Bearer one' })
   })
 
   it('reflects withCredentials', () => {
@@ -65,13 +72,16 @@ describe('attributes', () => {
     expect(fetch).not.toHaveBeenCalled()
   })
 
-  it('fires no event during the constructor', () => {
-    server.use(http.get(URL_, () => HttpResponse.error()))
-    const dispatched = vi.fn()
-    const spy = vi.spyOn(EventSource.prototype, 'dispatchEvent').mockImplementation(dispatched)
-    open()
-    spy.mockRestore()
+  it('fires no event during the constructor, even when the headers function throws at once', async () => {
+    const dispatched = vi.spyOn(EventSource.prototype, 'dispatchEvent')
+    const failing = vi.fn<FetchLike>(async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const throwing = open(URL_, { fetch: failing, headers: () => { throw new Error('no token') } })
+    open('ftp://example.test/', { fetch: failing })
     expect(dispatched).not.toHaveBeenCalled()
+    await nextEvent(throwing, 'error')
+    dispatched.mockRestore()
   })
 })
 
@@ -94,7 +104,7 @@ describe('the request', () => {
     expect(fetch.mock.calls[0]![1].credentials).toBe('include')
   })
 
-  it('sends custom headers from an object, a Headers or a list of pairs', async () => {
+  it('[non-spec] sends custom headers from an object, a Headers or a list of pairs', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
     open(URL_, { headers: { Authorization: 'Bearer one' } })
@@ -116,12 +126,14 @@ describe('the request', () => {
 
   it('fails the connection for a URL that is not http(s), asynchronously (eventsource-constructor-non-same-origin)', async () => {
     const fetch = vi.fn<FetchLike>()
-    const source = open('ftp://example.test/stream', { fetch })
+    const headers = vi.fn(() => ({ Authorization: 'Bearer x' }))
+    const source = open('ftp://example.test/stream', { fetch, headers })
     const events = trace(source)
     expect(events).toEqual([])
     await nextEvent(source, 'error')
     expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: undefined, message: expect.stringContaining('only http and https') }])
     expect(fetch).not.toHaveBeenCalled()
+    expect(headers).not.toHaveBeenCalled()
   })
 })
 
@@ -196,6 +208,7 @@ describe('failing the connection', () => {
     ['text/x-bogus', 'Content-Type "text/x-bogus"'],
     ['x bogus', 'Content-Type "x bogus"'],
     ['text/event-streams', 'Content-Type "text/event-streams"'],
+    ['text/event-stream\u00a0', 'Content-Type "text/event-stream\u00a0"'],
     [null, 'no Content-Type'],
   ])('on a 200 with Content-Type %j (format-mime-bogus)', async (contentType, described) => {
     const headers: Record<string, string> = contentType === null ? {} : { 'Content-Type': contentType }
@@ -207,7 +220,7 @@ describe('failing the connection', () => {
     expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: 200, message: `Expected Content-Type text/event-stream but received ${described}.` }])
   })
 
-  it('fires a simple error Event: not a MessageEvent, not bubbling, not cancelable, with a readable reason', async () => {
+  it('fires a simple error Event: not a MessageEvent, not bubbling, not cancelable ([non-spec] with a readable reason)', async () => {
     server.use(http.get(URL_, () => new HttpResponse(null, { status: 401, statusText: 'Unauthorized' })))
     const source = open()
     const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
@@ -224,17 +237,20 @@ describe('a request that fetch rejects before any response', () => {
   const scope = globalThis as { location?: unknown }
   afterEach(() => void delete scope.location)
 
+  const page = { href: 'http://page.test/', origin: 'http://page.test' }
+
   /** Rejects CORS-mode requests as a browser does for both CORS refusals and network errors. */
-  function fetchWhere(serverAnswers: boolean) {
+  function fetchWhere(probe: 'opaque' | 'basic' | 'fails' | 'hangs') {
     return vi.fn<FetchLike>(async (_url, init) => {
-      if (init.mode === 'no-cors' && serverAnswers) return { status: 0, statusText: '', url: '', headers: new Headers(), body: null }
+      if (init.mode === 'no-cors' && probe === 'hangs') return new Promise(() => {})
+      if (init.mode === 'no-cors' && probe !== 'fails') return { type: probe, status: 0, statusText: '', url: '', headers: new Headers(), body: null }
       throw new TypeError('Failed to fetch')
     })
   }
 
-  it('fails the connection with a CORS message where CORS applies and a no-cors request gets an answer', async () => {
-    scope.location = { href: 'http://page.test/' }
-    const fetch = fetchWhere(true)
+  it('[non-spec] fails the connection with a CORS message where a cross-origin no-cors request gets an opaque answer', async () => {
+    scope.location = page
+    const fetch = fetchWhere('opaque')
     const source = open(URL_, { fetch, headers: { Authorization: 'Bearer x' } })
     const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
     expect(source.readyState).toBe(EventSource.CLOSED)
@@ -244,12 +260,35 @@ describe('a request that fetch rejects before any response', () => {
     expect(fetch.mock.calls.map(([, init]) => [init.mode, init.headers])).toEqual([['cors', { Accept: 'text/event-stream', Authorization: 'Bearer x' }], ['no-cors', {}]])
   })
 
-  it('reestablishes where the no-cors request fails too: the server is unreachable', async () => {
-    scope.location = { href: 'http://page.test/' }
-    const source = open(URL_, { fetch: fetchWhere(false) })
+  it.each([
+    ['the no-cors request fails too (the server is unreachable)', 'fails'],
+    ['the no-cors answer is not opaque (nothing enforces CORS: happy-dom, jsdom)', 'basic'],
+  ] as const)('[non-spec] reestablishes where %s', async (_name, probe) => {
+    scope.location = page
+    const source = open(URL_, { fetch: fetchWhere(probe) })
     const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
     expect(source.readyState).toBe(EventSource.CONNECTING)
     expect(error.message).toBe('The connection failed (Failed to fetch). Reconnecting.')
+  })
+
+  it('[non-spec] reestablishes without probing a same-origin URL', async () => {
+    scope.location = { href: 'http://sse.test/', origin: 'http://sse.test' }
+    const fetch = fetchWhere('opaque')
+    const source = open(URL_, { fetch })
+    await nextEvent(source, 'error')
+    expect(source.readyState).toBe(EventSource.CONNECTING)
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('[non-spec] gives up on a probe that gets no answer in 5 s, and reestablishes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    scope.location = page
+    const source = open(URL_, { fetch: fetchWhere('hangs') })
+    const events = trace(source)
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(events).toEqual([])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(events).toEqual([{ type: 'error', readyState: EventSource.CONNECTING, status: undefined, message: 'The connection failed (Failed to fetch). Reconnecting.' }])
   })
 
   it('fails the connection when the browser or the user aborted the fetch (window.stop(), spec step 15.1)', async () => {
@@ -264,7 +303,7 @@ describe('a request that fetch rejects before any response', () => {
   })
 
   it('reestablishes without probing where nothing enforces CORS (Node)', async () => {
-    const fetch = fetchWhere(true)
+    const fetch = fetchWhere('opaque')
     const source = open(URL_, { fetch })
     await nextEvent(source, 'error')
     expect(source.readyState).toBe(EventSource.CONNECTING)
@@ -283,7 +322,7 @@ describe('dispatching messages', () => {
     const connection = await route.nextConnection()
     connection.send('id: 1\ndata: first\n\nevent: notification\ndata: second\n\nevent: __proto__\nid: 2\ndata: third\n\n')
     connection.send('data: last\n\n')
-    await vi.waitFor(() => expect(events).toHaveLength(4))
+    await until(() => events.length === 4)
     expect(events).toEqual([
       { type: 'message', readyState: 1, data: 'first', lastEventId: '1', origin: 'http://sse.test' },
       { type: 'notification', readyState: 1, data: 'second', lastEventId: '1', origin: 'http://sse.test' },
@@ -307,14 +346,14 @@ describe('event handler attributes', () => {
     source.onmessage = () => order.push('handler B')
     const connection = await route.nextConnection()
     connection.send('data: 1\n\n')
-    await vi.waitFor(() => expect(order).toHaveLength(3))
+    await until(() => order.length === 3)
     expect(order).toEqual(['listener 1', 'handler B', 'listener 2'])
 
     order.length = 0
     source.onmessage = null
     source.onmessage = () => order.push('handler C')
     connection.send('data: 2\n\n')
-    await vi.waitFor(() => expect(order).toHaveLength(3))
+    await until(() => order.length === 3)
     expect(order).toEqual(['listener 1', 'listener 2', 'handler C'])
   })
 
@@ -354,14 +393,32 @@ describe('close()', () => {
     expect(events.map((e) => e.type)).toEqual(['open'])
   })
 
-  it('while CONNECTING: open never fires', async () => {
+  it('while CONNECTING, with the response on its way: open never fires and its body is cancelled', async () => {
+    let respond!: (response: Awaited<ReturnType<FetchLike>>) => void
+    const cancel = vi.fn(async () => {})
+    const fetch = vi.fn<FetchLike>(() => new Promise((resolve) => (respond = resolve)))
+    const source = open(URL_, { fetch })
+    const events = trace(source)
+    await settle()
+    expect(fetch).toHaveBeenCalledTimes(1)
+    source.close()
+    const body = { getReader: () => ({ read: () => new Promise<never>(() => {}), cancel }) }
+    respond({ status: 200, statusText: 'OK', url: URL_, headers: new Headers({ 'Content-Type': 'text/event-stream' }), body })
+    await settle()
+    expect(events).toEqual([])
+    expect(source.readyState).toBe(EventSource.CLOSED)
+  })
+
+  it('inside onopen: nothing follows, not even the events already received', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
     const source = open()
     const events = trace(source)
-    source.close()
+    source.onopen = () => source.close()
+    ;(await route.nextConnection()).send('data: 1\n\n')
+    await nextEvent(source, 'open')
     await settle()
-    expect(events).toEqual([])
+    expect(events.map((e) => e.type)).toEqual(['open'])
   })
 
   it('inside onmessage: the rest of the chunk is not dispatched', async () => {
@@ -376,12 +433,47 @@ describe('close()', () => {
     expect(events.filter((e) => e.type === 'message').map((e) => e.data)).toEqual(['1'])
   })
 
-  it('twice, and from every state, is harmless', async () => {
+  describe('from every state, twice: CLOSED, no event, no timer, no reconnect', () => {
+    type Reach = (source: EventSource, connection: () => Promise<MockConnection>) => Promise<void>
+    const states: Array<[string, Reach]> = [
+      ['CONNECTING', async () => {}],
+      ['OPEN', async (source) => void (await nextEvent(source, 'open'))],
+      ['waiting to reconnect', async (source, connection) => {
+        ;(await connection()).end()
+        await nextEvent(source, 'error')
+      }],
+      ['already CLOSED', async (source) => source.close()],
+      ['CLOSED by a failed connection (HTTP 404)', async (source) => void (await nextEvent(source, 'error'))],
+    ]
+    it.each(states)('%s', async (state, reach) => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+      const route = sseRoute(URL_, () => (state.includes('404') ? new HttpResponse(null, { status: 404 }) : undefined))
+      server.use(route.handler)
+      const source = open(URL_, { heartbeatTimeout: 1000 })
+      await reach(source, () => route.nextConnection())
+      const events = trace(source)
+      source.close()
+      source.close()
+      expect(source.readyState).toBe(EventSource.CLOSED)
+      expect(vi.getTimerCount()).toBe(0)
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(events).toEqual([])
+      expect(route.connections.length).toBeLessThanOrEqual(1)
+    })
+  })
+
+  it('inside onmessage also stops the reconnect after the stream ends', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const route = sseRoute(URL_)
     server.use(route.handler)
     const source = open()
-    source.close()
-    source.close()
-    expect(source.readyState).toBe(EventSource.CLOSED)
+    source.onmessage = () => source.close()
+    const connection = await route.nextConnection()
+    connection.send('data: bye\n\n')
+    connection.end()
+    await nextEvent(source, 'message')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(route.connections).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

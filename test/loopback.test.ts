@@ -1,12 +1,12 @@
 /** The EventSource over Node's own fetch against a real HTTP server on loopback. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { EventSource, type EventSourceOptions } from '../src/index'
-import { trace } from './helpers/events'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { EventSource } from '../src/index'
+import { eventually, trace } from './helpers/events'
+import { useSources } from './helpers/sources'
 import { sendAndEnd, startServer, startStream, type TestServer } from './server/sse-server'
 
 let server: TestServer
 let other: TestServer
-const sources: EventSource[] = []
 
 beforeAll(async () => {
   server = await startServer('127.0.0.1')
@@ -17,28 +17,13 @@ afterAll(async () => {
   await server.close()
   await other.close()
 })
-afterEach(() => sources.splice(0).forEach((source) => source.close()))
-
-function open(url: string, options?: EventSourceOptions): EventSource {
-  const source = new EventSource(url, options)
-  sources.push(source)
-  return source
-}
-
-/** Real time passes here: bounded waits on loopback, each well under the test timeout. */
-async function waitFor(condition: () => boolean, timeout = 3000): Promise<void> {
-  const start = Date.now()
-  while (!condition()) {
-    if (Date.now() - start > timeout) throw new Error(`Timed out waiting for ${condition.toString()}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+const open = useSources()
 
 describe('the request on the wire', () => {
   it('carries Accept, the custom headers, no-cache headers, and no Last-Event-ID at first', async () => {
     server.route('/headers', (_request, response) => startStream(response))
     const source = open(server.url('/headers'), { headers: { Authorization: 'Bearer abc.def.ghi', 'X-Client': 'demo' } })
-    await waitFor(() => source.readyState === EventSource.OPEN)
+    await eventually(() => source.readyState === EventSource.OPEN)
     const [request] = server.requestsTo('/headers')
     expect(request).toMatchObject({ method: 'GET', lastEventId: undefined })
     expect(request!.headers).toMatchObject({
@@ -61,7 +46,7 @@ describe('reconnection', () => {
     })
     const source = open(server.url('/resume'))
     const events = trace(source)
-    await waitFor(() => events.length === 5)
+    await eventually(() => events.length === 5)
     expect(events.map((e) => [e.type, e.readyState, e.data, e.lastEventId])).toEqual([
       ['open', 1, undefined, undefined],
       ['message', 1, 'one', 'caf\u00e9-1'],
@@ -83,7 +68,7 @@ describe('reconnection', () => {
     })
     const source = open(server.url('/reset'))
     const events = trace(source, ['message', 'error'])
-    await waitFor(() => events.length === 3)
+    await eventually(() => events.length === 3)
     expect(events.map((e) => e.data ?? e.type)).toEqual(['kept', 'error', 'after'])
     expect(server.requestsTo('/reset')[1]!.lastEventId).toBe('1')
   })
@@ -94,10 +79,10 @@ describe('reconnection', () => {
     first.route('/restart', sendAndEnd('retry: 50\nid: 7\ndata: before\n\n'))
     const source = open(first.url('/restart'))
     const events = trace(source)
-    await waitFor(() => events.some((e) => e.type === 'message'))
+    await eventually(() => events.some((e) => e.type === 'message'))
     await first.close()
     // Refused while it is down: each attempt is an error event, the state stays CONNECTING.
-    await waitFor(() => events.filter((e) => e.type === 'error').length >= 3)
+    await eventually(() => events.filter((e) => e.type === 'error').length >= 3)
     expect(events.filter((e) => e.type === 'error').every((e) => e.readyState === EventSource.CONNECTING)).toBe(true)
     expect(events.some((e) => e.message?.startsWith('The connection failed ('))).toBe(true)
     const restarted = await startServer('127.0.0.1', port)
@@ -105,7 +90,7 @@ describe('reconnection', () => {
       startStream(response)
       response.write('data: after\n\n')
     })
-    await waitFor(() => events.at(-1)?.data === 'after')
+    await eventually(() => events.at(-1)?.data === 'after')
     expect(restarted.requestsTo('/restart')[0]!.lastEventId).toBe('7')
     expect(source.readyState).toBe(EventSource.OPEN)
     source.close()
@@ -117,7 +102,7 @@ describe('reconnection', () => {
     other.route('/target', sendAndEnd('retry: 10\ndata: hi\n\n'))
     const source = open(server.url('/moved-stream'))
     const events = trace(source, ['message'])
-    await waitFor(() => events.length === 2)
+    await eventually(() => events.length === 2)
     expect(server.requestsTo('/moved-stream')).toHaveLength(2)
     expect(source.url).toBe(server.url('/moved-stream'))
   })
@@ -135,7 +120,7 @@ describe('failing the connection', () => {
     server.route(path, (_request, response) => response.writeHead(status, { 'Content-Type': contentType }).end(status === 204 ? undefined : 'retry: 10\ndata: x\n\n'))
     const source = open(server.url(path))
     const events = trace(source)
-    await waitFor(() => events.length === 1)
+    await eventually(() => events.length === 1)
     expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status, message: expect.any(String) }])
     // A reconnect would come after 3000 ms; the server's retry: 10 in the body must not be read either.
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -146,7 +131,7 @@ describe('failing the connection', () => {
     server.route('/no-location', (_request, response) => response.writeHead(302).end())
     const source = open(server.url('/no-location'))
     const events = trace(source)
-    await waitFor(() => events.length === 1)
+    await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 302 })
   })
 
@@ -155,7 +140,7 @@ describe('failing the connection', () => {
     server.route('/is-204', (_request, response) => response.writeHead(204).end())
     const source = open(server.url('/to-204'))
     const events = trace(source)
-    await waitFor(() => events.length === 1)
+    await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 204 })
   })
 })
@@ -169,7 +154,7 @@ describe('redirects (request-redirect)', () => {
     })
     const source = open(server.url(`/redirect-${status}`))
     const events = trace(source, ['message'])
-    await waitFor(() => events.length === 1)
+    await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ data: 'landed', origin: other.origin })
     expect(source.url).toBe(server.url(`/redirect-${status}`))
   })

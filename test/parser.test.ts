@@ -53,6 +53,10 @@ describe('parser', () => {
     expect(parseAll(['', 'data: a', '', '\r', '', '\n', '\n', '']).events).toEqual([['message', 'a', '']])
   })
 
+  it('keeps a CR and its LF one line ending across an empty piece between them', () => {
+    expect(parseAll(['data: a\r', '', '\ndata: b\n\n']).events).toEqual([['message', 'a\nb', '']])
+  })
+
   it('starts from the seeded last event ID after reset, as Chromium seeds each new connection', () => {
     expect(parseAll(['data: x\n\n'], '41').events).toEqual([['message', 'x', '41']])
   })

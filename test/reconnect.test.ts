@@ -1,29 +1,22 @@
 import { http, HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DEFAULT_RECONNECTION_TIME, EventSource, type EventSourceOptions } from '../src/index'
+import { DEFAULT_RECONNECTION_TIME, EventSource, type EventSourceOptions, type FetchLike } from '../src/index'
 import { nextEvent, settle, trace, until } from './helpers/events'
 import { useMockServer } from './helpers/msw'
 import { sseRoute } from './helpers/sse-route'
+import { useSources } from './helpers/sources'
 
 const server = useMockServer()
 const URL_ = 'http://sse.test/stream'
-const sources: EventSource[] = []
-
-function open(options?: EventSourceOptions, url = URL_): EventSource {
-  const source = new EventSource(url, options)
-  sources.push(source)
-  return source
-}
+const openSource = useSources()
+const open = (options?: EventSourceOptions, url = URL_) => openSource(url, options)
 
 beforeEach(() => {
   // Only timers and the clock are fake: stream reads and promises run as usual.
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] })
 })
 
-afterEach(() => {
-  for (const source of sources.splice(0)) source.close()
-  vi.useRealTimers()
-})
+afterEach(() => void vi.useRealTimers())
 
 describe('reestablishing the connection', () => {
   it('when the stream ends: error with readyState CONNECTING, then a new request after 3000 ms', async () => {
@@ -169,13 +162,13 @@ describe('Last-Event-ID', () => {
     expect(new TextDecoder().decode(bytes)).toBe('caf\u00e9 \u2026')
   })
 
-  it("starts from a custom Last-Event-ID header, which the stream's ids then replace", async () => {
+  it("[non-spec] starts from a custom Last-Event-ID header, which the stream's ids then replace", async () => {
     const { first, second } = await reconnectAfter('id: 5\n\n', { headers: { 'last-event-id': 'stored-3' } })
     expect(first.headers.get('last-event-id')).toBe('stored-3')
     expect(second.headers.get('last-event-id')).toBe('5')
   })
 
-  it('sends a custom Last-Event-ID again after a failed first attempt, but not after the stream reset the id', async () => {
+  it('[non-spec] sends a custom Last-Event-ID again after a failed first attempt, but not after the stream reset the id', async () => {
     const route = sseRoute(URL_, (_request, index) => (index === 0 ? HttpResponse.error() : undefined))
     server.use(route.handler)
     const source = open({ headers: () => ({ 'Last-Event-ID': 'stored-3' }) })
@@ -192,7 +185,7 @@ describe('Last-Event-ID', () => {
     expect(third.request.headers.get('last-event-id')).toBeNull()
   })
 
-  it('is also sent as the query parameter named by lastEventIdQueryParameterName, replacing one in the URL', async () => {
+  it('[non-spec] is also sent as the query parameter named by lastEventIdQueryParameterName, replacing one in the URL', async () => {
     const { first, second } = await reconnectAfter('id: 9\n\n', { lastEventIdQueryParameterName: 'lastEventId' }, `${URL_}?topic=a&lastEventId=1`)
     expect(new URL(first.url).search).toBe('?topic=a&lastEventId=1')
     expect(new URL(second.url).searchParams.getAll('lastEventId')).toEqual(['9'])
@@ -210,12 +203,64 @@ describe('Last-Event-ID', () => {
     first.end()
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
     ;(await route.nextConnection()).send('data: b\n\n')
-    await vi.waitFor(() => expect(events).toHaveLength(2))
+    await until(() => events.length === 2)
     expect(events.map((e) => e.lastEventId)).toEqual(['3', '3'])
   })
 })
 
-describe('the headers function', () => {
+describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () => {
+  const scope = globalThis as { location?: unknown }
+  afterEach(() => void delete scope.location)
+
+  it('is tried again at once with the id in the query, without another error event', async () => {
+    scope.location = { href: 'http://page.test/', origin: 'http://page.test' }
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    // The fetch refuses, as a browser whose preflight failed, any request that carries Last-Event-ID.
+    const fetch = vi.fn<FetchLike>((url, init) => {
+      if (init.mode === 'cors' && 'Last-Event-ID' in init.headers) return Promise.reject(new TypeError('Failed to fetch'))
+      if (init.mode === 'no-cors') return Promise.resolve({ type: 'opaque', status: 0, statusText: '', url: '', headers: new Headers(), body: null })
+      return globalThis.fetch(url, init)
+    })
+    const source = open({ fetch })
+    const events = trace(source)
+    const first = await route.nextConnection()
+    first.send('id: 5\ndata: one\n\n')
+    first.end()
+    await until(() => events.length === 3)
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    const second = await route.nextConnection()
+    second.send('data: two\n\n')
+    await until(() => events.length === 5)
+    expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['message', 1], ['error', 0], ['open', 1], ['message', 1]])
+    expect(new URL(second.request.url).searchParams.get('lastEventId')).toBe('5')
+    expect(second.request.headers.has('last-event-id')).toBe(false)
+  })
+
+  it('fails the connection when the request without the header is refused too', async () => {
+    scope.location = { href: 'http://page.test/', origin: 'http://page.test' }
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    let refuse = false
+    const fetch = vi.fn<FetchLike>((url, init) => {
+      if (init.mode === 'no-cors') return Promise.resolve({ type: 'opaque', status: 0, statusText: '', url: '', headers: new Headers(), body: null })
+      return refuse ? Promise.reject(new TypeError('Failed to fetch')) : globalThis.fetch(url, init)
+    })
+    const source = open({ fetch })
+    const events = trace(source)
+    const first = await route.nextConnection()
+    first.send('id: 5\ndata: one\n\n')
+    refuse = true
+    first.end()
+    await until(() => events.length === 3)
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    await until(() => events.length === 4)
+    expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['message', 1], ['error', 0], ['error', 2]])
+    expect(fetch.mock.calls.filter(([, init]) => init.mode === 'cors').map(([url]) => new URL(url).search)).toEqual(['', '', '?lastEventId=5'])
+  })
+})
+
+describe('[non-spec] the headers function', () => {
   it('is called on every connect, sync or async, so a refreshed token is sent', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
@@ -261,7 +306,7 @@ describe('the headers function', () => {
   })
 })
 
-describe('heartbeatTimeout', () => {
+describe('[non-spec] heartbeatTimeout', () => {
   it('reestablishes after that much silence, with the documented message', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
@@ -311,6 +356,26 @@ describe('heartbeatTimeout', () => {
     expect(vi.getTimerCount()).toBe(0)
     await vi.advanceTimersByTimeAsync(10 * 60_000)
     expect(source.readyState).toBe(EventSource.OPEN)
+  })
+
+  it('also covers a headers function that never settles, and drops its late result', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    let calls = 0
+    let resolveFirst!: (headers: Record<string, string>) => void
+    const source = open({
+      heartbeatTimeout: 1000,
+      headers: () => (++calls === 1 ? new Promise((resolve) => (resolveFirst = resolve)) : { Authorization: 'Bearer second' }),
+    })
+    const events = trace(source)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(events).toEqual([{ type: 'error', readyState: 0, status: undefined, message: 'No activity within 1000 milliseconds. Reconnecting.' }])
+    // The first call answers during the reconnect wait: too late, it must not open a second connection.
+    resolveFirst({ Authorization: 'Bearer first' })
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    await until(() => route.connections.length === 1)
+    await vi.advanceTimersByTimeAsync(100)
+    expect(route.connections.map((c) => c.request.headers.get('authorization'))).toEqual(['Bearer second'])
   })
 
   it('leaves no timer after close()', async () => {

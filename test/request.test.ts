@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildRequest, seedLastEventId, type RequestOptions } from '../src/request'
 
-const base: RequestOptions = { url: 'https://api.test/stream?topic=a', withCredentials: false, lastEventId: '' }
+const base: RequestOptions = { url: 'https://api.test/stream?topic=a', withCredentials: false, lastEventId: '', lastEventIdHeader: true }
 
 describe('buildRequest', () => {
   it('asks for text/event-stream with same-origin credentials, and nothing else, by default', () => {
@@ -41,6 +41,12 @@ describe('buildRequest', () => {
 
   it('encodes a non-ASCII id as UTF-8 bytes, one character per byte', () => {
     expect(buildRequest({ ...base, lastEventId: '\u00e9\u2026' }).headers['Last-Event-ID']).toBe('\xc3\xa9\xe2\x80\xa6')
+  })
+
+  it('leaves the header out where CORS refused it, sending the id in the query only', () => {
+    const request = buildRequest({ ...base, lastEventId: '7', lastEventIdHeader: false, lastEventIdQueryParameterName: 'lastEventId' })
+    expect(request.headers).toEqual({ Accept: 'text/event-stream' })
+    expect(request.url).toBe('https://api.test/stream?topic=a&lastEventId=7')
   })
 
   it('adds the id as the named query parameter, replacing an existing one, only when there is an id', () => {

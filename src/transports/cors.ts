@@ -10,20 +10,28 @@
 import type { SSERequest } from '../request'
 import type { FetchLike } from './fetch'
 
+/** A server that takes longer than this to answer the probe counts as unreachable. */
+const PROBE_TIMEOUT = 5000
+
 export async function refusedByCors(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<boolean> {
-  // Only pages and workers enforce CORS; elsewhere (Node, Deno, Bun) the error is a network error.
-  if (typeof (globalThis as { location?: unknown }).location !== 'object') return false
-  const probe = new AbortController()
-  const abortProbe = () => probe.abort()
-  signal.addEventListener('abort', abortProbe, { once: true })
-  try {
-    await fetch(request.url, { method: 'GET', headers: {}, credentials: request.credentials, cache: 'no-store', mode: 'no-cors', redirect: 'follow', signal: probe.signal })
-    return true
-  } catch {
-    return false
-  } finally {
-    // The server answered (or not): the probe's body is not wanted.
-    probe.abort()
-    signal.removeEventListener('abort', abortProbe)
-  }
+  // Only cross-origin requests from pages and workers can be refused by CORS; elsewhere (Node, Deno,
+  // Bun, same-origin URLs) the error is a network error.
+  const { location } = globalThis as { location?: { origin?: string } }
+  if (typeof location?.origin !== 'string' || new URL(request.url).origin === location.origin) return false
+  return new Promise<boolean>((resolve) => {
+    const probe = new AbortController()
+    // The first of: the answer, the time limit, or our own abort (close()). Whatever it is, the probe's
+    // body is not wanted, and nothing stays pending.
+    const settle = (refused: boolean): void => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', notRefused)
+      probe.abort()
+      resolve(refused)
+    }
+    const notRefused = () => settle(false)
+    const timer = setTimeout(notRefused, PROBE_TIMEOUT)
+    signal.addEventListener('abort', notRefused, { once: true })
+    const init = { method: 'GET', headers: {}, credentials: request.credentials, cache: 'no-store', mode: 'no-cors', redirect: 'follow', signal: probe.signal } as const
+    fetch(request.url, init).then((response) => settle(response.type === 'opaque'), notRefused)
+  })
 }

@@ -21,6 +21,8 @@ export type FetchLike = (
 ) => Promise<FetchLikeResponse>
 
 export interface FetchLikeResponse {
+  /** `'opaque'` for a cross-origin `no-cors` answer; other values are not read. */
+  type?: string
   status: number
   statusText: string
   url: string

@@ -17,7 +17,10 @@ export interface TransportResponse {
  */
 export type FailureKind = 'network' | 'aborted' | 'cors'
 
-/** A transport calls these in order: onResponse once, then onChunk any number of times, then onEnd or onError. */
+/**
+ * A transport calls onResponse once, then onChunk any number of times, then onEnd or onError; or, when
+ * the request fails before any response, onError alone.
+ */
 export interface TransportHandlers {
   onResponse(response: TransportResponse): void
   /** The next piece of the body, decoded as UTF-8 (stream mode, one leading BOM dropped). */

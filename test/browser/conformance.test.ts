@@ -4,7 +4,7 @@
  * and readyState; the final readyState; what the server saw) must be equal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium, startHarness, type ClientPlan, type Harness, type TraceEvent } from './harness'
+import { findChromium, startHarness, type ClientPlan, type Harness, type Implementation, type TraceEvent } from './harness'
 import type { RouteHandler, TestServer } from '../server/sse-server'
 import { startStream } from '../server/sse-server'
 
@@ -22,7 +22,7 @@ interface Scenario {
   /** What both implementations must produce, beyond being equal. */
   expected?: Array<[type: string, readyState: number, data?: string, lastEventId?: string]>
   /** Checks on what the server saw from one implementation's requests. */
-  serverSaw?: (requests: TestServer['requests']) => void
+  serverSaw?: (requests: TestServer['requests'], implementation: Implementation) => void
   /** Where ours cannot match native: why, and the trace ours gives instead (both are asserted). */
   knownDifference?: { reason: string; polyfill: Scenario['expected'] }
 }
@@ -151,6 +151,27 @@ const scenarios: Scenario[] = [
     serverSaw: (requests) => expect(requests.length).toBeLessThanOrEqual(2),
   },
   {
+    name: 'a cross-origin reconnect with Last-Event-ID to a server whose preflight does not allow that header',
+    server: 'cross',
+    handler: (request, response, index) => {
+      const cors = CORS(() => harness.page.origin)
+      // Native sends a safe Last-Event-ID without a preflight; ours cannot, and its preflight is refused.
+      if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
+      startStream(response, cors)
+      if (index === 0) response.end('retry: 100\nid: 1\ndata: one\n\n')
+      else response.write('data: two\n\n')
+    },
+    plan: { stopAfter: 5 },
+    expected: [['open', 1], ['message', 1, 'one', '1'], ['error', 0], ['open', 1], ['message', 1, 'two', '1']],
+    serverSaw: (requests, implementation) => {
+      // How each stream request asked to resume: native by header; ours, after its refused preflight
+      // (the refused request never reaches the server), by query parameter.
+      const streams = requests.filter((r) => r.method === 'GET' && r.headers['sec-fetch-mode'] === 'cors')
+      expect(streams.map((r) => r.lastEventId ?? new URLSearchParams(r.search).get('lastEventId') ?? undefined)).toEqual([undefined, '1'])
+      expect(requests.some((r) => r.method === 'OPTIONS')).toBe(implementation === 'polyfill')
+    },
+  },
+  {
     name: 'a cross-origin server that drops the connection before answering: error and CONNECTING',
     server: 'cross',
     handler: (request) => request.socket.destroy(),
@@ -227,7 +248,7 @@ describe.skipIf(!chromiumPath)('Chromium: native EventSource and ours, side by s
       expect(polyfill.events).toEqual(native.events)
       expect(polyfill.finalReadyState).toBe(native.finalReadyState)
       for (const implementation of ['native', 'polyfill'] as const) {
-        scenario.serverSaw?.(server.requestsTo(new URL(urlFor(implementation)).pathname))
+        scenario.serverSaw?.(server.requestsTo(new URL(urlFor(implementation)).pathname), implementation)
       }
     })
   }

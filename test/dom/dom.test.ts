@@ -4,18 +4,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EventSource, type FetchLike } from '../../src/index'
+import { useSources } from '../helpers/sources'
 
 const neverAnswers = vi.fn<FetchLike>(() => new Promise(() => {}))
-const sources: EventSource[] = []
-function open(url: string): EventSource {
-  const source = new EventSource(url, { fetch: neverAnswers })
-  sources.push(source)
-  return source
-}
-afterEach(() => {
-  sources.splice(0).forEach((source) => source.close())
-  document.head.querySelector('base')?.remove()
-})
+const openSource = useSources()
+const open = (url: string) => openSource(url, { fetch: neverAnswers })
+afterEach(() => document.head.querySelector('base')?.remove())
 
 describe('URL resolution in a document', () => {
   it('resolves a relative URL against the document base URL', () => {
@@ -33,6 +27,51 @@ describe('URL resolution in a document', () => {
 
   it('resolves "" to the document URL without throwing (eventsource-constructor-empty-url)', () => {
     expect(open('').url).toBe(document.baseURI)
+  })
+})
+
+describe("a listener's exception (happy-dom's dispatchEvent rethrows it)", () => {
+  afterEach(() => void vi.unstubAllGlobals())
+
+  /** A fetch whose 200 event stream sends the given text, then stays open. */
+  function streaming(text: string): FetchLike {
+    const body = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(new TextEncoder().encode(text)) })
+    return async () => ({ status: 200, statusText: 'OK', url: 'http://localhost:3000/s', headers: new Headers({ 'Content-Type': 'text/event-stream' }), body })
+  }
+
+  it('is reported, and the rest of the chunk is still dispatched', async () => {
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    const source = openSource('/s', { fetch: streaming('data: 1\n\ndata: 2\n\n') })
+    const received: string[] = []
+    source.addEventListener('message', (event) => {
+      received.push(event.data)
+      if (event.data === '1') throw new Error('listener bug')
+    })
+    await vi.waitFor(() => expect(received).toEqual(['1', '2']))
+    expect(reportError).toHaveBeenCalledWith(expect.objectContaining({ message: 'listener bug' }))
+    expect(source.readyState).toBe(EventSource.OPEN)
+  })
+
+  it('in onerror does not stop the reconnect', async () => {
+    vi.stubGlobal('reportError', vi.fn())
+    let calls = 0
+    const fetch: FetchLike = async (...args) => (++calls === 1 ? Promise.reject(new TypeError('down')) : streaming('data: back\n\n')(...args))
+    const source = openSource('/s', { fetch })
+    source.onerror = () => {
+      throw new Error('handler bug')
+    }
+    source.addEventListener('error', () => void 0)
+    const back = new Promise((resolve) => source.addEventListener('message', resolve))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      await vi.waitFor(() => expect(calls).toBe(1))
+      await vi.advanceTimersByTimeAsync(3000)
+    } finally {
+      vi.useRealTimers()
+    }
+    await back
+    expect(calls).toBe(2)
   })
 })
 

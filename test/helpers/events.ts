@@ -39,6 +39,15 @@ export async function until(condition: () => boolean, rounds = 500): Promise<voi
   throw new Error(`Condition not met: ${condition.toString()}`)
 }
 
+/** Waits in real time (loopback I/O) until the condition holds; bounded well under the test timeout. */
+export async function eventually(condition: () => boolean, timeout = 3000): Promise<void> {
+  const start = Date.now()
+  while (!condition()) {
+    if (Date.now() - start > timeout) throw new Error(`Timed out waiting for ${condition.toString()}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 /** Lets pending promise callbacks and stream reads run (no timers involved). */
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve))

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net'
 export interface RecordedRequest {
   method: string
   path: string
+  /** The query string, with its `?`, or ''. */
+  search: string
   headers: IncomingMessage['headers']
   /** Raw header bytes as latin1, decoded back to UTF-8 (Last-Event-ID carries UTF-8 bytes). */
   lastEventId: string | undefined
@@ -31,11 +33,12 @@ export async function startServer(host = '127.0.0.1', port = 0): Promise<TestSer
   const routes = new Map<string, RouteHandler>()
   const requests: RecordedRequest[] = []
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://host').pathname
+    const { pathname: path, search } = new URL(request.url ?? '/', 'http://host')
     const raw = request.headers['last-event-id'] as string | undefined
     requests.push({
       method: request.method ?? '',
       path,
+      search,
       headers: request.headers,
       lastEventId: raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8'),
       time: performance.now(),
