@@ -116,10 +116,11 @@ export class EventSource extends EventTarget {
       onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
       onError: (error, kind) => this.#processNetworkError(error, kind),
     }
-    // 15. Fetch the request in parallel: no event fires during the constructor. Fetch fails the request
-    // for any scheme but HTTP(S) (WPT eventsource-constructor-non-same-origin), before any headers function.
-    if (/^https?:/i.test(this.#url)) void this.#connect()
-    else queueMicrotask(() => this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http and https URLs are supported.` }))
+    // 15. Fetch the request in parallel: no event fires during the constructor. Like Chromium, take
+    // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
+    // a headers function runs.
+    if (/^(https?|data):/i.test(this.#url)) void this.#connect()
+    else queueMicrotask(() => this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http, https and data URLs are supported.` }))
   }
 
   get url(): string {

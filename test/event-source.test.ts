@@ -124,14 +124,15 @@ describe('the request', () => {
     await expect(connection.cancelled).resolves.toBeUndefined()
   })
 
-  it('fails the connection for a URL that is not http(s), asynchronously (eventsource-constructor-non-same-origin)', async () => {
+  it.each(['ftp://example.test/stream', 'about:blank', 'mailto:a@example.test', 'javascript:void(0)', 'blob:http://sse.test/x'])(
+    'fails the connection for %s, which is not http(s), asynchronously (eventsource-constructor-non-same-origin)', async (url) => {
     const fetch = vi.fn<FetchLike>()
     const headers = vi.fn(() => ({ Authorization: 'Bearer x' }))
-    const source = open('ftp://example.test/stream', { fetch, headers })
+    const source = open(url, { fetch, headers })
     const events = trace(source)
     expect(events).toEqual([])
     await nextEvent(source, 'error')
-    expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: undefined, message: expect.stringContaining('only http and https') }])
+    expect(events).toEqual([{ type: 'error', readyState: EventSource.CLOSED, status: undefined, message: expect.stringContaining('only http, https and data URLs') }])
     expect(fetch).not.toHaveBeenCalled()
     expect(headers).not.toHaveBeenCalled()
   })
@@ -331,6 +332,7 @@ describe('dispatching messages', () => {
     ])
     expect(onmessage.mock.calls.map(([event]) => (event as MessageEvent).data)).toEqual(['first', 'last'])
     expect(onmessage.mock.calls[0]![0]).toBeInstanceOf(MessageEvent)
+    expect(onmessage.mock.calls[0]![0]).toMatchObject({ bubbles: false, cancelable: false })
   })
 })
 

@@ -146,6 +146,20 @@ describe('failing the connection', () => {
 })
 
 describe('redirects (request-redirect)', () => {
+  it('drop Authorization on a cross-origin redirect, keep it on a same-origin one (whatwg/fetch#1544)', async () => {
+    server.route('/auth-hop', (_request, response) => response.writeHead(307, { Location: '/auth-same' }).end())
+    server.route('/auth-same', (_request, response) => response.writeHead(307, { Location: other.url('/auth-other') }).end())
+    other.route('/auth-other', (_request, response) => {
+      startStream(response)
+      response.write('data: x\n\n')
+    })
+    const source = open(server.url('/auth-hop'), { headers: { Authorization: 'Bearer secret' } })
+    const events = trace(source, ['message'])
+    await eventually(() => events.length === 1)
+    expect(server.requestsTo('/auth-same')[0]!.headers.authorization).toBe('Bearer secret')
+    expect(other.requestsTo('/auth-other')[0]!.headers.authorization).toBeUndefined()
+  })
+
   it.each([301, 302, 303, 307, 308])('follows %i, keeps url, and gives events the final origin', async (status) => {
     server.route(`/redirect-${status}`, (_request, response) => response.writeHead(status, { Location: other.url(`/landing-${status}`) }).end())
     other.route(`/landing-${status}`, (_request, response) => {

@@ -17,7 +17,9 @@ let harness: Harness
 interface Scenario {
   name: string
   server?: 'page' | 'cross'
-  handler: RouteHandler
+  /** Serves the stream; absent for a scenario that opens `url` instead. */
+  handler?: RouteHandler
+  url?: string
   plan: ClientPlan
   /** What both implementations must produce, beyond being equal. */
   expected?: Array<[type: string, readyState: number, data?: string, lastEventId?: string]>
@@ -139,6 +141,28 @@ const scenarios: Scenario[] = [
     serverSaw: (requests) => expect(requests[0]!.headers.cookie).toBe('session=s3cr3t'),
   },
   {
+    name: 'a data: URL streams, with origin "null", then reconnects at its end',
+    url: 'data:text/event-stream,retry:%201000%0Adata:%20x%0A%0A',
+    plan: { stopAfter: 3 },
+    expected: [['open', 1], ['message', 1, 'x', ''], ['error', 0]],
+  },
+  ...['about:blank', 'blob:http://127.0.0.1/missing', 'mailto:a@example.test'].map((url) => ({
+    name: `${url}: error and CLOSED (eventsource-constructor-non-same-origin)`,
+    url,
+    plan: { stopAfter: 1, settleMs: 200 },
+    expected: [['error', 2]] as Scenario['expected'],
+  })),
+  {
+    name: 'CORS with withCredentials and Access-Control-Allow-Origin "*": refused, error and CLOSED',
+    server: 'cross',
+    handler: (_request, response) => {
+      startStream(response, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true' })
+      response.write('data: hidden\n\n')
+    },
+    plan: { stopAfter: 1, settleMs: 300, options: { withCredentials: true } },
+    expected: [['error', 2]],
+  },
+  {
     name: 'CORS refused (no Access-Control-Allow-Origin): error and CLOSED, no reconnect (eventsource-cross-origin failCORS)',
     server: 'cross',
     handler: (_request, response) => {
@@ -235,7 +259,8 @@ describe.skipIf(!chromiumPath)('Chromium: native EventSource and ours, side by s
     const name = scenario.knownDifference ? `${scenario.name} [known difference: ${scenario.knownDifference.reason}]` : scenario.name
     it(name, async () => {
       const server = scenario.server === 'cross' ? harness.cross : harness.page
-      const urlFor = harness.route(server, `scenario-${index}`, scenario.handler)
+      const routed = scenario.handler && harness.route(server, `scenario-${index}`, scenario.handler)
+      const urlFor = routed ?? (() => scenario.url!)
       const native = await harness.run('native', urlFor('native'), scenario.plan)
       const polyfill = await harness.run('polyfill', urlFor('polyfill'), scenario.plan)
       expect(polyfill.url).toBe(urlFor('polyfill'))

@@ -25,6 +25,10 @@ describe('URL resolution in a document', () => {
     expect(open('stream').url).toBe('http://localhost:3000/api/v2/stream')
   })
 
+  it('stringifies a number and resolves it as a relative URL (eventsource-constructor-stringify)', () => {
+    expect(open(1 as unknown as string).url).toBe('http://localhost:3000/1')
+  })
+
   it('resolves "" to the document URL without throwing (eventsource-constructor-empty-url)', () => {
     expect(open('').url).toBe(document.baseURI)
   })
