@@ -6,7 +6,8 @@
  */
 import { createParser, type ParsedEvent } from './parser'
 import { buildRequest, seedLastEventId, type HeadersInit } from './request'
-import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './events'
+import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
+import { diagnostics } from './diagnostics'
 import { emptySlot, setEventHandler } from './event-handler'
 import { resolveUrl } from './url'
 import { createFetchTransport, type FetchLike } from './transports/fetch'
@@ -15,7 +16,6 @@ import type { Connection, FailureKind, Transport, TransportHandlers, TransportRe
 
 /** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
 export const DEFAULT_RECONNECTION_TIME = 3000
-
 
 export interface EventSourceOptions {
   /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */
@@ -113,14 +113,14 @@ export class EventSource extends EventTarget {
       onResponse: (response) => this.#processResponse(response),
       onChunk: (text) => this.#processChunk(text),
       // 14. processResponseEndOfBody: reestablish the connection (not a failure).
-      onEnd: () => this.#reestablishConnection({ message: 'The server ended the stream.' }),
+      onEnd: () => this.#reestablishConnection(diagnostics.endOfStream()),
       onError: (error, kind) => this.#processNetworkError(error, kind),
     }
     // 15. Fetch the request in parallel: no event fires during the constructor. Like Chromium, take
     // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
     // a headers function runs.
     if (/^(https?|data):/i.test(this.#url)) void this.#connect()
-    else queueMicrotask(() => this.#failConnection({ message: `EventSource cannot connect to ${this.#url}: only http, https and data URLs are supported.` }))
+    else queueMicrotask(() => this.#failConnection(diagnostics.scheme(this.#url)))
   }
 
   get url(): string {
@@ -171,7 +171,7 @@ export class EventSource extends EventTarget {
       headers = await this.#resolveHeaders()
     } catch (error) {
       if (generation !== this.#generation) return
-      return this.#reestablishConnection({ message: `The headers function failed: ${asError(error).message}`, error: asError(error) })
+      return this.#reestablishConnection(diagnostics.headersFunction(error))
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
     if (generation !== this.#generation) return
@@ -206,14 +206,8 @@ export class EventSource extends EventTarget {
     this.#inactivityTimer?.touch()
     const { status, statusText, contentType } = response
     // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
-    if (status !== 200) {
-      const reason = statusText ? `${status} ${statusText}` : String(status)
-      return this.#failConnection({ message: `The server responded with HTTP ${reason}; EventSource does not retry.`, status, statusText })
-    }
-    if (!isEventStream(contentType)) {
-      const received = contentType === null ? 'no Content-Type' : `Content-Type "${contentType}"`
-      return this.#failConnection({ message: `Expected Content-Type text/event-stream but received ${received}.`, status, statusText })
-    }
+    if (status !== 200) return this.#failConnection(diagnostics.status(status, statusText))
+    if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
     // Events carry the origin of the final URL, after redirects.
     this.#origin = new URL(response.url).origin
     this.#announceConnection()
@@ -226,7 +220,7 @@ export class EventSource extends EventTarget {
 
   /** 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it. */
   #processNetworkError(error: unknown, kind: FailureKind): void {
-    if (kind === 'network') return this.#reestablishConnection(networkErrorDetails(error))
+    if (kind === 'network') return this.#reestablishConnection(diagnostics.network(error))
     if (kind === 'cors' && this.#sentLastEventIdHeader) {
       // Not in the spec: browsers send Last-Event-ID without a preflight, fetch cannot, and a server that
       // does not allow the header in its preflight refuses the reconnect. Still CONNECTING (the error
@@ -235,7 +229,7 @@ export class EventSource extends EventTarget {
       this.#stopConnection()
       return void this.#connect()
     }
-    this.#failConnection(failureDetails(error, kind, this.#url))
+    this.#failConnection(kind === 'cors' ? diagnostics.cors(error, this.#url) : diagnostics.aborted(error))
   }
 
   /** Announce the connection: set readyState to OPEN and fire `open` (close() aborted the transport before). */
@@ -285,9 +279,7 @@ export class EventSource extends EventTarget {
   #startInactivityTimer(): void {
     const { heartbeatTimeout } = this.#options
     if (!heartbeatTimeout || heartbeatTimeout <= 0) return
-    this.#inactivityTimer = startInactivityTimer(heartbeatTimeout, () =>
-      this.#reestablishConnection({ message: `No activity within ${heartbeatTimeout} milliseconds. Reconnecting.` }),
-    )
+    this.#inactivityTimer = startInactivityTimer(heartbeatTimeout, () => this.#reestablishConnection(diagnostics.inactivity(heartbeatTimeout)))
   }
 
   /** Aborts the request and stops every timer; pending async work of this connection is dropped. */
@@ -345,31 +337,3 @@ function isEventStream(contentType: string | null): boolean {
 }
 
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g
-
-/** Where dispatchEvent rethrows a listener's exception, report it without unwinding the state machine. */
-function reportListenerError(error: unknown): void {
-  const { reportError } = globalThis as { reportError?: (error: unknown) => void }
-  if (typeof reportError === 'function') reportError(error)
-  else
-    setTimeout(() => {
-      throw error
-    })
-}
-
-function networkErrorDetails(error: unknown): ErrorDetails {
-  return { message: `The connection failed (${asError(error).message}). Reconnecting.`, error: asError(error) }
-}
-
-function failureDetails(error: unknown, kind: 'aborted' | 'cors', url: string): ErrorDetails {
-  const message =
-    kind === 'aborted'
-      ? 'The request was aborted by the browser or the user (not by close()); EventSource does not retry.'
-      : `The server at ${new URL(url).origin} answered, but the browser blocked the response (CORS). It must allow ` +
-        'this origin (Access-Control-Allow-Origin), credentials if withCredentials is set, and any custom header ' +
-        '(Access-Control-Allow-Headers, on the preflight OPTIONS request).'
-  return { message, error: asError(error) }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
-}
