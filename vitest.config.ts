@@ -9,13 +9,18 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/dom/**'],
+          exclude: ['test/dom/**', 'test/browser/**'],
           typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },
       {
         // What touches DOM globals (document base URL, window, the script-tag build).
         test: { name: 'dom', environment: 'happy-dom', include: ['test/dom/**/*.test.ts'] },
+      },
+      {
+        // Real Chromium, side by side with its native EventSource. Scenarios wait for real reconnects
+        // (3 s before any retry: field), three runs each.
+        test: { name: 'browser', environment: 'node', include: ['test/browser/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
       },
     ],
   },

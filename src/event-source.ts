@@ -73,6 +73,9 @@ export class EventSource extends EventTarget {
   declare readonly CLOSED: 2
 
   readonly #url: string
+  // The request's current URL: after redirects, the last one. Fetch appends each redirect's target to the
+  // request's URL list, and reconnecting fetches the same request again, so it starts there (as Chromium does).
+  #requestUrl: string
   readonly #withCredentials: boolean
   readonly #options: EventSourceOptions
   readonly #transport: Transport
@@ -102,7 +105,7 @@ export class EventSource extends EventTarget {
   constructor(url: string | URL, options?: EventSourceOptions | null) {
     super()
     // 3-4. Parse url relative to the base URL; on failure throw a "SyntaxError" DOMException.
-    this.#url = resolveUrl(url)
+    this.#url = this.#requestUrl = resolveUrl(url)
     // A copy: changing the object later does not change this source.
     this.#options = { ...options }
     // 7. If withCredentials is true, set corsAttributeState to Use Credentials.
@@ -182,7 +185,7 @@ export class EventSource extends EventTarget {
     this.#parser.reset(this.#lastEventId)
     const { lastEventIdQueryParameterName } = this.#options
     const request = buildRequest({
-      url: this.#url,
+      url: this.#requestUrl,
       withCredentials: this.#withCredentials,
       headers,
       lastEventId: this.#lastEventId,
@@ -209,6 +212,7 @@ export class EventSource extends EventTarget {
     if (status !== 200) return this.#failConnection(diagnostics.status(status, statusText))
     if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
     // Events carry the origin of the final URL, after redirects.
+    this.#requestUrl = response.url
     this.#origin = new URL(response.url).origin
     this.#announceConnection()
   }
@@ -229,7 +233,7 @@ export class EventSource extends EventTarget {
       this.#stopConnection()
       return void this.#connect()
     }
-    this.#failConnection(kind === 'cors' ? diagnostics.cors(error, this.#url) : diagnostics.aborted(error))
+    this.#failConnection(kind === 'cors' ? diagnostics.cors(error, this.#requestUrl) : diagnostics.aborted(error))
   }
 
   /** Announce the connection: set readyState to OPEN and fire `open` (close() aborted the transport before). */

@@ -1,6 +1,7 @@
 /** UTF-8 decoding of the byte stream: what the transport hands the parser. */
 import { describe, expect, it } from 'vitest'
 import { chunkings } from './helpers/chunking'
+import { byteCases, bytes, utf8 } from './fixtures/bytes'
 import { trace, until } from './helpers/events'
 import { useMockServer } from './helpers/msw'
 import { sseRoute } from './helpers/sse-route'
@@ -9,10 +10,6 @@ import { useSources } from './helpers/sources'
 const server = useMockServer()
 const URL_ = 'http://sse.test/bytes'
 const open = useSources()
-
-const utf8 = (text: string) => new TextEncoder().encode(text)
-const bytes = (...parts: Array<string | number[]>) =>
-  Uint8Array.from(parts.flatMap((part) => (typeof part === 'string' ? [...utf8(part)] : part)))
 
 /** Streams the bytes in the given pieces and returns the data of the messages dispatched. */
 async function messagesFrom(pieces: Uint8Array[], contentType = 'text/event-stream'): Promise<string[]> {
@@ -29,17 +26,8 @@ async function messagesFrom(pieces: Uint8Array[], contentType = 'text/event-stre
   return events.map((event) => event.data!)
 }
 
-const cases: Array<[name: string, input: Uint8Array, data: string[]]> = [
-  ['a leading BOM is dropped (format-bom)', bytes([0xef, 0xbb, 0xbf], 'data: 1\n\n'), ['1']],
-  ['only the first of two BOMs is dropped; the second makes the first line an unknown field (format-bom-2)', bytes([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], 'data: 1\n\ndata: 2\n\n'), ['2']],
-  ['multi-byte characters survive any split', bytes('data: é ☃ 😀 \u{10FFFF}\n\n'), ['é ☃ 😀 \u{10FFFF}']],
-  ['invalid bytes become U+FFFD', bytes('data: a', [0xff], 'b', [0xc3], 'c', [0xed, 0xa0, 0x80], '\n\n'), ['a\uFFFDb\uFFFDc\uFFFD\uFFFD\uFFFD']],
-  ['a UTF-16 BOM is not honoured: it decodes to U+FFFD and spoils the first line only (format-bom-utf-16)', bytes([0xfe, 0xff], 'data: 1\n\ndata: 2\n\n'), ['2']],
-  ['NUL bytes are kept in data', bytes('data: a', [0], 'b\n\n'), ['a\0b']],
-]
-
 describe('UTF-8 decoding', () => {
-  for (const [name, input, data] of cases) {
+  for (const [name, input, data] of byteCases) {
     describe(name, () => {
       for (const [how, pieces] of chunkings(input)) {
         it(`fed ${how}`, async () => {

@@ -14,10 +14,9 @@ import type { FetchLike } from './fetch'
 const PROBE_TIMEOUT = 5000
 
 export async function refusedByCors(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<boolean> {
-  // Only cross-origin requests from pages and workers can be refused by CORS; elsewhere (Node, Deno,
-  // Bun, same-origin URLs) the error is a network error.
-  const { location } = globalThis as { location?: { origin?: string } }
-  if (typeof location?.origin !== 'string' || new URL(request.url).origin === location.origin) return false
+  // Only pages and workers enforce CORS; elsewhere (Node, Deno, Bun) the error is a network error. A
+  // same-origin URL is probed too: it may redirect to another origin. Its answer is opaque only then.
+  if (typeof (globalThis as { location?: unknown }).location !== 'object') return false
   return new Promise<boolean>((resolve) => {
     const probe = new AbortController()
     // The first of: the answer, the time limit, or our own abort (close()). Whatever it is, the probe's

@@ -1,12 +1,16 @@
 /**
- * Runs the same client script in real Chromium with the native EventSource and with ours (the
- * script-tag build), in one page, against loopback servers, and returns both traces.
+ * Runs one client script in real Chromium with the native EventSource and with ours (the script-tag
+ * build and the ESM build), in a page or a dedicated worker, against loopback servers, and returns the
+ * traces to compare.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { extname } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startServer, type RouteHandler, type TestServer } from '../server/sse-server'
 
-export type Implementation = 'native' | 'polyfill'
+/** Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or `dist/index.js`. */
+export type Implementation = 'native' | 'global' | 'esm'
+export const IMPLEMENTATIONS: Implementation[] = ['native', 'global', 'esm']
 
 export interface TraceEvent {
   type: string
@@ -14,6 +18,9 @@ export interface TraceEvent {
   data?: string
   lastEventId?: string
   origin?: string
+  /** Not in the spec (ours only): what an error event says. */
+  status?: number
+  message?: string
 }
 
 export interface ClientRun {
@@ -30,10 +37,23 @@ export interface ClientPlan {
   stopAfter: number
   /** …then wait this long for events that should not come, and close. */
   settleMs?: number
-  /** Call close() inside the handler of the event with this index. */
+  /** Call close() inside the handler of the event with this index (twice, as a second close must be harmless). */
   closeOnEvent?: number
+  /** Call close() right after the constructor. */
+  closeAtOnce?: boolean
   /** Call window.stop() (the user's Stop button) inside the handler of the event with this index. */
   stopWindowOnEvent?: number
+  /** Record the `status` and `message` of error events (ours only). */
+  recordErrorDetails?: boolean
+  /** Ours only: a headers function sending `Authorization: <prefix><n>`, n counting the calls from 1. */
+  authorizationCounter?: string
+}
+
+interface RunRequest {
+  implementation: Implementation
+  url: string
+  plan: ClientPlan
+  worker: boolean
 }
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -48,49 +68,87 @@ export interface Harness {
   page: TestServer
   /** Another origin on the same site (127.0.0.1, another port): cookies flow with credentials. */
   cross: TestServer
-  /** Serves the same handler at a path for each implementation, so their requests stay apart. */
-  route(server: TestServer, name: string, handler: RouteHandler): (implementation: Implementation) => string
-  run(implementation: Implementation, url: string, plan: ClientPlan): Promise<ClientRun>
+  /** Another site (localhost): cross-origin and cross-site. */
+  crossSite: TestServer
+  /** Serves the same handler at a path for each implementation and context, so their requests stay apart. */
+  route(server: TestServer, name: string, handler: RouteHandler): (implementation: Implementation, worker?: boolean) => string
+  run(implementation: Implementation, url: string, plan: ClientPlan, worker?: boolean): Promise<ClientRun>
   /** A cookie for 127.0.0.1, whatever the port. */
   addCookie(name: string, value: string): Promise<void>
   close(): Promise<void>
 }
 
+const dist = new URL('../../dist/', import.meta.url)
+const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json' }
+
 export async function startHarness(): Promise<Harness> {
   const executablePath = findChromium()
   if (!executablePath) throw new Error('Chromium not found: install Debian chromium or set CHROMIUM_PATH')
-  const script = readFileSync(new URL('../../dist/sse-polyfill.global.js', import.meta.url), 'utf8')
   const page = await startServer('127.0.0.1')
   const cross = await startServer('127.0.0.1')
-  page.route('/', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>harness</title><script src="/sse-polyfill.global.js"></script>'))
-  page.route('/sse-polyfill.global.js', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script))
+  const crossSite = await startServer('127.0.0.1', 0, 'localhost')
+  page.route('/', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE))
+  page.route('/client.js', serveText(`${CLIENT}\nglobalThis.runScenario = runScenario`))
+  page.route('/worker-classic.js', serveText(`importScripts('/dist/sse-polyfill.global.js')\n${WORKER}`))
+  page.route('/worker-module.js', serveText(`import * as esm from '/dist/index.js'\nglobalThis.SSEPolyfillESM = esm\n${WORKER}`))
+  for (const file of ['index.js', 'sse-polyfill.global.js', ...chunkFiles()]) {
+    page.route(`/dist/${file}`, serveText(readFileSync(new URL(file, dist), 'utf8'), CONTENT_TYPES[extname(file)]))
+  }
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
   const tab: Page = await browser.newPage()
   await tab.goto(page.url('/'))
+  await tab.waitForFunction(() => 'SSEPolyfillESM' in globalThis && 'SSEPolyfill' in globalThis)
 
   return {
     page,
     cross,
+    crossSite,
     route(server, name, handler) {
-      for (const implementation of ['native', 'polyfill'] as const) server.route(`/${name}/${implementation}`, handler)
-      return (implementation) => server.url(`/${name}/${implementation}`)
+      const pathFor = (implementation: Implementation, worker = false) => `/${name}/${implementation}${worker ? '-worker' : ''}`
+      for (const implementation of IMPLEMENTATIONS) for (const worker of [false, true]) server.route(pathFor(implementation, worker), handler)
+      return (implementation, worker) => server.url(pathFor(implementation, worker))
     },
-    run: (implementation, url, plan) => tab.evaluate(runClient, { implementation, url, plan }),
+    run: (implementation, url, plan, worker = false) =>
+      tab.evaluate((request: RunRequest) => (globalThis as unknown as { runScenario(r: RunRequest): Promise<ClientRun> }).runScenario(request), { implementation, url, plan, worker }),
     addCookie: (name, value) => tab.context().addCookies([{ name, value, domain: '127.0.0.1', path: '/' }]),
     async close() {
       await browser.close()
-      await page.close()
-      await cross.close()
+      await Promise.all([page.close(), cross.close(), crossSite.close()])
     },
   }
 }
 
-/** Runs in the page: the one client script both implementations share. */
-function runClient({ implementation, url, plan }: { implementation: Implementation; url: string; plan: ClientPlan }): Promise<ClientRun> {
-  const scope = window as unknown as { EventSource: typeof EventSource; SSEPolyfill: { EventSource: typeof EventSource } }
-  const Constructor = implementation === 'native' ? scope.EventSource : scope.SSEPolyfill.EventSource
+function serveText(text: string, contentType = 'text/javascript'): RouteHandler {
+  return (_request, response) => response.writeHead(200, { 'Content-Type': contentType }).end(text)
+}
+
+/** The ESM build's shared chunks, which index.js imports. */
+function chunkFiles(): string[] {
+  const index = readFileSync(new URL('index.js', dist), 'utf8')
+  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => match[1]!)
+}
+
+const PAGE = `<!doctype html><title>harness</title>
+<script src="/dist/sse-polyfill.global.js"></script>
+<script type="module">import * as esm from '/dist/index.js'; globalThis.SSEPolyfillESM = esm</script>
+<script src="/client.js"></script>`
+
+/**
+ * The one client script every run uses, in a page or a worker: it picks the constructor, records every
+ * event with the readyState at dispatch, and stops after the planned number of events plus a settle time.
+ */
+function runClient({ implementation, url, plan }: RunRequest): Promise<ClientRun> {
+  const scope = globalThis as unknown as {
+    EventSource: typeof EventSource
+    SSEPolyfill: { EventSource: typeof EventSource }
+    SSEPolyfillESM: { EventSource: typeof EventSource }
+  }
+  const Constructor = { native: scope.EventSource, global: scope.SSEPolyfill?.EventSource, esm: scope.SSEPolyfillESM?.EventSource }[implementation]
+  const options: Record<string, unknown> = { ...plan.options }
+  let calls = 0
+  if (plan.authorizationCounter) options.headers = () => ({ Authorization: `${plan.authorizationCounter}${++calls}` })
   return new Promise((resolve) => {
-    const source = new Constructor(url, plan.options as EventSourceInit)
+    const source = new Constructor(url, options as EventSourceInit)
     const events: TraceEvent[] = []
     let settling = false
     const finish = () => {
@@ -98,19 +156,48 @@ function runClient({ implementation, url, plan }: { implementation: Implementati
       source.close()
       resolve({ events, finalReadyState, url: source.url })
     }
+    const settleAfter = (delay: number) => {
+      settling = true
+      setTimeout(finish, delay)
+    }
     const record = (event: Event) => {
       const entry: TraceEvent = { type: event.type, readyState: source.readyState }
       if (event instanceof MessageEvent) Object.assign(entry, { data: event.data, lastEventId: event.lastEventId, origin: event.origin })
-      events.push(entry)
-      if (plan.closeOnEvent === events.length - 1) source.close()
-      if (plan.stopWindowOnEvent === events.length - 1) window.stop()
-      if (!settling && events.length >= plan.stopAfter) {
-        settling = true
-        setTimeout(finish, plan.settleMs ?? 0)
+      if (plan.recordErrorDetails && event.type === 'error') {
+        const { status, message } = event as Event & { status?: number; message?: string }
+        Object.assign(entry, { status, message })
       }
+      events.push(entry)
+      if (plan.closeOnEvent === events.length - 1) {
+        source.close()
+        source.close()
+      }
+      if (plan.stopWindowOnEvent === events.length - 1) (globalThis as unknown as Window).stop()
+      if (!settling && events.length >= plan.stopAfter) settleAfter(plan.settleMs ?? 0)
     }
     for (const type of ['open', 'message', 'error', ...(plan.types ?? [])]) source.addEventListener(type, record)
+    if (plan.closeAtOnce) {
+      source.close()
+      settleAfter(plan.settleMs ?? 0)
+    }
     // A bound on every run, so a scenario that goes wrong ends rather than hangs.
     setTimeout(() => settling || finish(), 8000)
   })
 }
+
+/** In the page: runs the client there, or in a dedicated worker (classic for the script-tag build, module for ESM). */
+function runScenario(request: RunRequest): Promise<ClientRun> {
+  if (!request.worker) return runClient(request)
+  const worker = request.implementation === 'esm' ? new Worker('/worker-module.js', { type: 'module' }) : new Worker('/worker-classic.js')
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      worker.terminate()
+      resolve(event.data as ClientRun)
+    }
+    worker.onerror = (event) => reject(new Error(`worker: ${event.message}`))
+    worker.postMessage(request)
+  })
+}
+
+const CLIENT = `${runClient.toString()}\n${runScenario.toString()}`
+const WORKER = `${runClient.toString()}\nonmessage = async (event) => postMessage(await runClient(event.data))`

@@ -60,7 +60,11 @@ describe("a listener's exception (happy-dom's dispatchEvent rethrows it)", () =>
   it('in onerror does not stop the reconnect', async () => {
     vi.stubGlobal('reportError', vi.fn())
     let calls = 0
-    const fetch: FetchLike = async (...args) => (++calls === 1 ? Promise.reject(new TypeError('down')) : streaming('data: back\n\n')(...args))
+    // The no-cors request that tells CORS from a dead server is not a connection attempt: it fails too.
+    const fetch: FetchLike = async (url, init) => {
+      if (init.mode === 'no-cors') throw new TypeError('down')
+      return ++calls === 1 ? Promise.reject(new TypeError('down')) : streaming('data: back\n\n')(url, init)
+    }
     const source = openSource('/s', { fetch })
     source.onerror = () => {
       throw new Error('handler bug')

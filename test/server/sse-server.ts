@@ -24,12 +24,16 @@ export interface TestServer {
   url(path: string): string
   requests: RecordedRequest[]
   requestsTo(path: string): RecordedRequest[]
+  /** Serves a path, or every path below one given as `/prefix/*`; `index` counts per full path. */
   route(path: string, handler: RouteHandler): void
   close(): Promise<void>
 }
 
-/** Listens on an ephemeral port unless one is given (to restart a server where it was). */
-export async function startServer(host = '127.0.0.1', port = 0): Promise<TestServer> {
+/**
+ * Listens on an ephemeral port unless one is given (to restart a server where it was). `urlHost` names
+ * the host in its URLs: `localhost` for a server on 127.0.0.1 that a browser must see as another site.
+ */
+export async function startServer(host = '127.0.0.1', port = 0, urlHost = host): Promise<TestServer> {
   const routes = new Map<string, RouteHandler>()
   const requests: RecordedRequest[] = []
   const server = createServer((request, response) => {
@@ -43,7 +47,7 @@ export async function startServer(host = '127.0.0.1', port = 0): Promise<TestSer
       lastEventId: raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8'),
       time: performance.now(),
     })
-    const handler = routes.get(path)
+    const handler = routes.get(path) ?? [...routes].find(([route]) => route.endsWith('/*') && path.startsWith(route.slice(0, -1)))?.[1]
     if (!handler) {
       response.writeHead(404).end()
       return
@@ -52,7 +56,7 @@ export async function startServer(host = '127.0.0.1', port = 0): Promise<TestSer
   })
   await new Promise<void>((resolve) => server.listen(port, host, resolve))
   server.unref()
-  const origin = `http://${host}:${(server.address() as AddressInfo).port}`
+  const origin = `http://${urlHost}:${(server.address() as AddressInfo).port}`
   return {
     origin,
     url: (path) => origin + path,

@@ -1,0 +1,96 @@
+/**
+ * What native cannot do, in Chromium with both of our builds: custom headers on the first request and
+ * every reconnect (with the CORS preflight they cause), the headers function called again on reconnect,
+ * the Last-Event-ID query parameter, the inactivity timeout, and the HTTP status on error events.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import type { RouteHandler } from '../server/sse-server'
+import { startStream } from '../server/sse-server'
+import { findChromium, startHarness } from './harness'
+import { corsHeaders, summarize } from './scenarios/scenario'
+
+const chromiumPath = findChromium()
+if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: install Debian chromium')
+const harness = chromiumPath ? await startHarness() : undefined
+
+describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
+  if (!harness) return
+  afterAll(() => harness.close())
+
+  /** A cross-origin stream that ends after each event, allowing the given request headers in its preflight. */
+  function crossOriginStream(allowHeaders: string | undefined): RouteHandler {
+    let streams = 0
+    return (request, response) => {
+      const cors = { ...corsHeaders(harness!, true), ...(allowHeaders ? { 'Access-Control-Allow-Headers': allowHeaders } : {}) }
+      if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
+      startStream(response, cors)
+      response.end(`retry: 50\nid: ${++streams}\ndata: ${request.headers.authorization}\n\n`)
+    }
+  }
+
+  for (const build of ['global', 'esm'] as const) {
+    describe(`${build} build`, () => {
+      it('sends Authorization cross-origin on the first request and every reconnect, after the preflight that allows it', async () => {
+        const urlFor = harness.route(harness.cross, `auth-${build}`, crossOriginStream('authorization, last-event-id'))
+        const run = await harness.run(build, urlFor(build), { stopAfter: 6, options: { withCredentials: true, headers: { Authorization: 'Bearer jwt' } } })
+        expect(summarize(run.events)).toEqual([['open', 1], ['message', 1, 'Bearer jwt', '1'], ['error', 0], ['open', 1], ['message', 1, 'Bearer jwt', '2'], ['error', 0]])
+        const requests = harness.cross.requestsTo(new URL(urlFor(build)).pathname)
+        expect(requests.map((r) => [r.method, r.headers.authorization, r.lastEventId]).slice(0, 4)).toEqual([
+          ['OPTIONS', undefined, undefined],
+          ['GET', 'Bearer jwt', undefined],
+          ['OPTIONS', undefined, undefined],
+          ['GET', 'Bearer jwt', '1'],
+        ])
+      })
+
+      it('fails with CLOSED and says why when the preflight does not allow the header', async () => {
+        const urlFor = harness.route(harness.cross, `refused-${build}`, crossOriginStream(undefined))
+        const run = await harness.run(build, urlFor(build), { stopAfter: 1, settleMs: 300, recordErrorDetails: true, options: { headers: { Authorization: 'Bearer jwt' } } })
+        expect(run.events).toEqual([{ type: 'error', readyState: 2, status: undefined, message: expect.stringContaining('blocked the response (CORS)') }])
+        expect(run.events[0]!.message).not.toContain('Bearer jwt')
+      })
+
+      it('calls the headers function again for every reconnect', async () => {
+        const urlFor = harness.route(harness.page, `counter-${build}`, (request, response) => {
+          startStream(response)
+          response.end(`retry: 50\ndata: ${request.headers.authorization}\n\n`)
+        })
+        const run = await harness.run(build, urlFor(build), { stopAfter: 8, authorizationCounter: 'Bearer ' })
+        expect(run.events.filter((e) => e.type === 'message').map((e) => e.data)).toEqual(['Bearer 1', 'Bearer 2', 'Bearer 3'])
+      })
+
+      it('sends the last event ID as the named query parameter too', async () => {
+        const urlFor = harness.route(harness.page, `query-${build}`, (_request, response, index) => {
+          startStream(response)
+          response.end(`retry: 50\nid: ${index + 5}\ndata: x\n\n`)
+        })
+        await harness.run(build, `${urlFor(build)}?topic=a`, { stopAfter: 6, options: { lastEventIdQueryParameterName: 'lastEventId' } })
+        const requests = harness.page.requestsTo(new URL(urlFor(build)).pathname)
+        expect(requests.slice(0, 2).map((r) => [r.search, r.lastEventId])).toEqual([['?topic=a', undefined], ['?topic=a&lastEventId=5', '5']])
+      })
+
+      it('drops a silent stream after heartbeatTimeout and reconnects; comments keep it alive', async () => {
+        const urlFor = harness.route(harness.page, `silent-${build}`, (_request, response, index) => {
+          startStream(response)
+          response.write(`retry: 50\ndata: ${index}\n\n`)
+          // The first connection sends comments for a while, then goes silent.
+          if (index === 0) for (const delay of [100, 200, 300]) setTimeout(() => response.write(':\n'), delay)
+        })
+        const run = await harness.run(build, urlFor(build), { stopAfter: 5, recordErrorDetails: true, options: { heartbeatTimeout: 250 } })
+        expect(run.events.map((e) => [e.type, e.readyState, e.data ?? e.message])).toEqual([
+          ['open', 1, undefined],
+          ['message', 1, '0'],
+          ['error', 0, 'No activity within 250 milliseconds. Reconnecting.'],
+          ['open', 1, undefined],
+          ['message', 1, '1'],
+        ])
+      })
+
+      it('gives error events the HTTP status and a reason', async () => {
+        const urlFor = harness.route(harness.page, `status-${build}`, (_request, response) => response.writeHead(401, 'Unauthorized').end())
+        const run = await harness.run(build, urlFor(build), { stopAfter: 1, recordErrorDetails: true })
+        expect(run.events).toEqual([{ type: 'error', readyState: 2, status: 401, message: 'The server responded with HTTP 401 Unauthorized; EventSource does not retry.' }])
+      })
+    })
+  }
+})
