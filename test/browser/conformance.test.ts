@@ -2,10 +2,12 @@
  * Side by side with Chromium's native EventSource: each scenario runs one client script with native,
  * with our script-tag build and with our ESM build, in one page (some also in a dedicated worker),
  * against real loopback servers. Every event's type, data, lastEventId, origin and readyState, the final
- * readyState, and what the server saw must be equal, unless a scenario names a known difference.
+ * readyState, and what the server saw of each stream request must be equal, unless a scenario names a
+ * difference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium, IMPLEMENTATIONS, startHarness, type Harness } from './harness'
+import type { RecordedRequest } from '../server/sse-server'
+import { findChromium, IMPLEMENTATIONS, startHarness, type Harness, type Implementation } from './harness'
 import { corsScenarios } from './scenarios/cors'
 import { decodingScenarios } from './scenarios/decoding'
 import { formatScenarios } from './scenarios/format'
@@ -35,11 +37,19 @@ async function check(h: Harness, scenario: Scenario, name: string, worker: boole
       expect(ours.finalReadyState, implementation).toBe(native.finalReadyState)
     }
   }
-  if (scenario.handler && scenario.serverSaw) {
-    for (const implementation of IMPLEMENTATIONS) {
-      scenario.serverSaw(server.requestsTo(new URL(urlFor(implementation, worker)).pathname), implementation)
-    }
+  if (!scenario.handler) return
+  const requestsOf = (implementation: Implementation) => server.requestsTo(new URL(urlFor(implementation, worker)).pathname)
+  if (!scenario.difference && !scenario.serverViewDiffers) {
+    for (const implementation of ['global', 'esm'] as const) expect(serverView(requestsOf(implementation)), implementation).toEqual(serverView(requestsOf('native')))
   }
+  for (const implementation of IMPLEMENTATIONS) scenario.serverSaw?.(requestsOf(implementation), implementation)
+}
+
+/** What the server saw of each stream request (not preflights, nor our no-cors probe). */
+function serverView(requests: RecordedRequest[]) {
+  return requests
+    .filter((request) => request.method === 'GET' && request.headers['sec-fetch-mode'] !== 'no-cors')
+    .map(({ headers, lastEventId }) => ({ accept: headers.accept, lastEventId, cookie: headers.cookie, origin: headers.origin, cacheControl: headers['cache-control'] }))
 }
 
 describe.skipIf(!harness)('Chromium: native EventSource and ours, side by side', () => {

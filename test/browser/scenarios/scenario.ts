@@ -24,6 +24,8 @@ export interface Scenario {
    * Chromium contradicts the spec and ours follows the spec, or ours cannot see what native sees.
    */
   difference?: { kind: 'chromium contradicts the spec' | 'known difference'; reason: string; polyfill: Summary[] }
+  /** The stream requests differ by design (serverSaw says how), so they are not compared with native's. */
+  serverViewDiffers?: boolean
   /** Also run in a dedicated worker. */
   worker?: boolean
 }
