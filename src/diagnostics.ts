@@ -16,6 +16,12 @@ export const diagnostics = {
     statusText,
   }),
   scheme: (url: string): ErrorDetails => ({ message: `EventSource cannot connect to ${url}: only http, https and data URLs are supported.` }),
+  eventTooLarge: (maxEventSize: number): ErrorDetails => ({
+    message: `An event grew past maxEventSize (${maxEventSize} characters); EventSource does not retry.`,
+  }),
+  invalidHeader: (name: string): ErrorDetails => ({
+    message: `The header ${JSON.stringify(name)} has a name or value HTTP does not allow (such as CR, LF or NUL); nothing was sent.`,
+  }),
   endOfStream: (): ErrorDetails => ({ message: 'The server ended the stream.' }),
   inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds. Reconnecting.` }),
   headersFunction: (error: unknown): ErrorDetails => ({ message: `The headers function failed: ${asError(error).message}`, error: asError(error) }),

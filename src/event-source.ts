@@ -4,8 +4,8 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
-import { createParser, type ParsedEvent } from './parser'
-import { buildRequest, seedLastEventId, type HeadersInit } from './request'
+import { createParser, type ParsedEvent, type Parser } from './parser'
+import { buildRequest, findInvalidHeader, seedLastEventId, type HeadersInit } from './request'
 import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
 import { diagnostics } from './diagnostics'
 import { emptySlot, setEventHandler } from './event-handler'
@@ -16,6 +16,9 @@ import type { Connection, FailureKind, Transport, TransportHandlers, TransportRe
 
 /** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
 export const DEFAULT_RECONNECTION_TIME = 3000
+
+/** Not in the spec: how many characters an event may hold while it is received, unless set otherwise (16 Mi). */
+export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
 
 export interface EventSourceOptions {
   /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */
@@ -32,6 +35,11 @@ export interface EventSourceOptions {
   heartbeatTimeout?: number
   /** Not in the spec: also send the last event ID as this query parameter on reconnect. */
   lastEventIdQueryParameterName?: string
+  /**
+   * Not in the spec: the most characters (UTF-16 code units) one event may hold while it is received,
+   * its unfinished line included; past it the connection fails. DEFAULT_MAX_EVENT_SIZE when absent.
+   */
+  maxEventSize?: number
   /** The fetch implementation to use; `globalThis.fetch` at each connect by default. */
   fetch?: FetchLike
 }
@@ -93,11 +101,7 @@ export class EventSource extends EventTarget {
   #connection: Connection | undefined
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
   #inactivityTimer: InactivityTimer | undefined
-  readonly #parser = createParser({
-    onEvent: (event) => this.#dispatchMessage(event),
-    onLastEventId: (lastEventId) => (this.#lastEventId = lastEventId),
-    onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
-  })
+  readonly #parser: Parser
   readonly #onopen = emptySlot()
   readonly #onmessage = emptySlot()
   readonly #onerror = emptySlot()
@@ -110,6 +114,15 @@ export class EventSource extends EventTarget {
     this.#options = { ...options }
     // 7. If withCredentials is true, set corsAttributeState to Use Credentials.
     this.#withCredentials = Boolean(this.#options.withCredentials)
+    const { maxEventSize = DEFAULT_MAX_EVENT_SIZE } = this.#options
+    this.#parser = createParser({
+      onEvent: (event) => this.#dispatchMessage(event),
+      onLastEventId: (lastEventId) => (this.#lastEventId = lastEventId),
+      onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
+      maxEventSize,
+      // Not in the spec: retrying would receive the same event again, so the connection fails.
+      onError: () => this.#failConnection(diagnostics.eventTooLarge(maxEventSize)),
+    })
     const { fetch } = this.#options
     this.#transport = createFetchTransport(() => fetch ?? ((url, init) => globalThis.fetch(url, init)))
     this.#transportHandlers = {
@@ -178,6 +191,9 @@ export class EventSource extends EventTarget {
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
     if (generation !== this.#generation) return
+    // Not in the spec: a header that would split the request (CR, LF, NUL) is refused before sending.
+    const invalidHeader = findInvalidHeader(headers)
+    if (invalidHeader !== undefined) return this.#failConnection(diagnostics.invalidHeader(invalidHeader))
     if (!this.#lastEventIdSeeded) {
       this.#lastEventIdSeeded = true
       this.#lastEventId = seedLastEventId(headers)

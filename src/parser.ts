@@ -14,7 +14,7 @@ export interface ParsedEvent {
   lastEventId: string
 }
 
-export interface ParserCallbacks {
+export interface ParserOptions {
   /** An event whose data buffer was not empty. */
   onEvent(event: ParsedEvent): void
   /** A blank line committed a last event ID that differs from the previous one (events or not). */
@@ -23,6 +23,23 @@ export interface ParserCallbacks {
   onRetry?(milliseconds: number): void
   /** A line starting with a colon, without that colon. */
   onComment?(comment: string): void
+  /**
+   * Not in the spec: the most characters (UTF-16 code units) an event may hold while it is being
+   * received, its unfinished line included. Unlimited when absent.
+   */
+  maxEventSize?: number
+  /** The event grew past `maxEventSize`: the parser ignores everything until reset(). */
+  onError?(error: ParseError): void
+}
+
+export class ParseError extends Error {
+  constructor(
+    readonly type: 'event-too-large',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ParseError'
+  }
 }
 
 export interface Parser {
@@ -39,12 +56,15 @@ const LF = 10
 const SPACE = 32
 const ASCII_DIGITS_ONLY = /^[0-9]+$/
 
-export function createParser(callbacks: ParserCallbacks): Parser {
-  const { onEvent, onLastEventId, onRetry, onComment } = callbacks
+export function createParser(options: ParserOptions): Parser {
+  const { onEvent, onLastEventId, onRetry, onComment, onError, maxEventSize = Infinity } = options
 
   // The pieces of a line that has not ended yet. Kept as a list and joined once, when the line ends,
   // so a long line arriving in many pieces costs linear time rather than quadratic.
   let partialLine: string[] = []
+  let partialLength = 0
+  // Set when the event outgrew maxEventSize: nothing more is parsed until reset().
+  let overflowed = false
   // A CR ended the previous piece: an LF at the start of the next one belongs to the same line ending.
   let skipLeadingLF = false
 
@@ -56,7 +76,7 @@ export function createParser(callbacks: ParserCallbacks): Parser {
 
   function feed(text: string): void {
     // An empty piece must not consume a pending CR's partner LF check.
-    if (text === '') return
+    if (text === '' || overflowed) return
     let start = 0
     if (skipLeadingLF) {
       skipLeadingLF = false
@@ -73,6 +93,7 @@ export function createParser(callbacks: ParserCallbacks): Parser {
         partialLine.push(line)
         line = partialLine.join('')
         partialLine = []
+        partialLength = 0
       }
       start = end + 1
       if (end === nextCR) {
@@ -83,8 +104,20 @@ export function createParser(callbacks: ParserCallbacks): Parser {
       }
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start)
       processLine(line)
+      if (overflowed) return
     }
-    if (start < text.length) partialLine.push(start === 0 ? text : text.slice(start))
+    if (start < text.length) {
+      partialLine.push(start === 0 ? text : text.slice(start))
+      partialLength += text.length - start
+      checkSize()
+    }
+  }
+
+  /** Not in the spec: the event being received may not outgrow maxEventSize. */
+  function checkSize(): void {
+    if (partialLength + data.length <= maxEventSize) return
+    overflowed = true
+    onError?.(new ParseError('event-too-large', `An event grew past ${maxEventSize} characters.`))
   }
 
   function processLine(line: string): void {
@@ -117,6 +150,7 @@ export function createParser(callbacks: ParserCallbacks): Parser {
         // of the last LF at dispatch has nothing to remove.)
         data = hasData ? data + '\n' + value : value
         hasData = true
+        checkSize()
         break
       case 'id':
         // If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
@@ -159,6 +193,8 @@ export function createParser(callbacks: ParserCallbacks): Parser {
     // Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
     // middle of an event, before the final empty line, the incomplete event is not dispatched.)
     partialLine = []
+    partialLength = 0
+    overflowed = false
     skipLeadingLF = false
     data = ''
     hasData = false

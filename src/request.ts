@@ -63,6 +63,18 @@ export function seedLastEventId(headers: HeadersInit | undefined): string {
   return ''
 }
 
+// An HTTP token for names; values may not hold CR, LF or NUL, which would end or split the header.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const FORBIDDEN_IN_VALUE = /[\r\n\0]/
+
+/** Not in the spec: the name of the first custom header HTTP cannot carry, if any. */
+export function findInvalidHeader(headers: HeadersInit | undefined): string | undefined {
+  for (const [name, value] of entriesOf(headers)) {
+    if (!HEADER_NAME.test(name) || FORBIDDEN_IN_VALUE.test(String(value))) return name
+  }
+  return undefined
+}
+
 /**
  * The Last-Event-ID value is the id's UTF-8 bytes. Fetch takes header values as byte strings (one
  * character a byte, and rejects characters above U+00FF), so non-ASCII ids are passed byte by byte.

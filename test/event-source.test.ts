@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EventSource, EventSourceErrorEvent, type EventSourceOptions, type FetchLike } from '../src/index'
+import { DEFAULT_MAX_EVENT_SIZE, EventSource, EventSourceErrorEvent, type EventSourceOptions, type FetchLike } from '../src/index'
 import { nextEvent, settle, trace, until } from './helpers/events'
 import { useMockServer } from './helpers/msw'
 import { sseRoute, type MockConnection } from './helpers/sse-route'
@@ -172,6 +172,43 @@ describe('announcing the connection', () => {
     ;(await route.nextConnection()).send('data: x\n\n')
     const event = await nextEvent<MessageEvent>(source, 'message')
     expect(event.origin).toBe('http://sse.test:8080')
+  })
+})
+
+describe('[non-spec] hostile input', () => {
+  it('fails the connection with a message when an event outgrows maxEventSize', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    const source = open(URL_, { maxEventSize: 1000 })
+    const events = trace(source)
+    const connection = await route.nextConnection()
+    connection.send('data: fine\n\n')
+    for (let i = 0; i < 20; i++) connection.send('x'.repeat(100))
+    await until(() => events.length === 3)
+    expect(events.slice(1)).toEqual([
+      { type: 'message', readyState: 1, data: 'fine', lastEventId: '', origin: 'http://sse.test' },
+      { type: 'error', readyState: 2, status: undefined, message: 'An event grew past maxEventSize (1000 characters); EventSource does not retry.' },
+    ])
+    await connection.cancelled
+  })
+
+  it('has a bounded default', () => {
+    expect(DEFAULT_MAX_EVENT_SIZE).toBe(16 * 1024 * 1024)
+  })
+
+  it.each([
+    ['a CR in a value', { Authorization: 'Bearer a\r\nX-Injected: 1' }],
+    ['an LF in a value', { 'X-Token': 'a\nb' }],
+    ['a NUL in a value', { 'X-Token': 'a\0b' }],
+    ['a space in a name', { 'Bad Name': 'x' }],
+  ])('refuses a header with %s before sending anything, without echoing its value', async (_case, headers) => {
+    const fetch = vi.fn<FetchLike>()
+    const source = open(URL_, { fetch, headers: () => headers })
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    expect(source.readyState).toBe(EventSource.CLOSED)
+    expect(error.message).toMatch(/^The header ".+" has a name or value HTTP does not allow \(such as CR, LF or NUL\); nothing was sent\.$/)
+    expect(error.message).not.toMatch(/Bearer|a\nb|Injected/)
+    expect(fetch).not.toHaveBeenCalled()
   })
 })
 

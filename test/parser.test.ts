@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createParser, type ParsedEvent } from '../src/parser'
+import { createParser, ParseError, type ParsedEvent } from '../src/parser'
 import { streamFixtures } from './fixtures/streams'
 import { chunkings, splitEvery } from './helpers/chunking'
 
@@ -97,5 +97,42 @@ describe('parser', () => {
     const result = parseAll(splitEvery(line, 10))
     expect(result.events).toHaveLength(1)
     expect(result.events[0]?.[1]).toHaveLength(1_000_000)
+  })
+
+  describe('[non-spec] maxEventSize', () => {
+    function parseLimited(pieces: string[], maxEventSize: number) {
+      const events: string[] = []
+      const errors: ParseError[] = []
+      const parser = createParser({ onEvent: (event) => events.push(event.data), onError: (error) => errors.push(error), maxEventSize })
+      for (const piece of pieces) parser.feed(piece)
+      return { events, errors, parser }
+    }
+
+    it('allows an event of exactly that size', () => {
+      expect(parseLimited(['data: ' + 'x'.repeat(10) + '\n\n'], 10)).toMatchObject({ events: ['x'.repeat(10)], errors: [] })
+    })
+
+    it('stops at a line that never ends, however it arrives, and says so', () => {
+      for (const pieces of [['data: ' + 'x'.repeat(100)], Array.from({ length: 100 }, () => 'y')]) {
+        const { events, errors } = parseLimited(pieces, 50)
+        expect(events).toEqual([])
+        expect(errors).toHaveLength(1)
+        expect(errors[0]).toMatchObject({ name: 'ParseError', type: 'event-too-large', message: 'An event grew past 50 characters.' })
+      }
+    })
+
+    it('counts the data lines of one event together, and starts again after each dispatch', () => {
+      expect(parseLimited(['data: 12345\n\ndata: 12345\n\n'], 6).events).toEqual(['12345', '12345'])
+      expect(parseLimited(['data: 12345\ndata: 12345\n\n'], 6).errors).toHaveLength(1)
+    })
+
+    it('ignores the rest of the stream until reset()', () => {
+      const { events, parser } = parseLimited(['data: ' + 'x'.repeat(20) + '\n\ndata: after\n\n'], 10)
+      parser.feed('data: still ignored\n\n')
+      expect(events).toEqual([])
+      parser.reset()
+      parser.feed('data: ok\n\n')
+      expect(events).toEqual(['ok'])
+    })
   })
 })
