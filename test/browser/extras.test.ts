@@ -86,6 +86,19 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
         ])
       })
 
+      it('loses Authorization, and keeps other headers only where the target allows them, on a cross-origin redirect', async () => {
+        const target = harness.route(harness.cross, `redirect-target-${build}`, (request, response) => {
+          const cors = { ...corsHeaders(harness), 'Access-Control-Allow-Headers': 'authorization, x-tenant' }
+          if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
+          startStream(response, cors)
+          response.write(`data: ${request.headers.authorization ?? 'no authorization'} ${request.headers['x-tenant']}\n\n`)
+        })
+        const urlFor = harness.route(harness.page, `redirecting-${build}`, (_request, response) => response.writeHead(307, { Location: target(build) }).end())
+        const run = await harness.run(build, urlFor(build), { stopAfter: 2, options: { headers: { Authorization: 'Bearer secret', 'X-Tenant': '7' } } })
+        expect(run.events.map((e) => e.data ?? e.type)).toEqual(['open', 'no authorization 7'])
+        expect(harness.page.requestsTo(new URL(urlFor(build)).pathname)[0]!.headers.authorization).toBe('Bearer secret')
+      })
+
       it('gives error events the HTTP status and a reason', async () => {
         const urlFor = harness.route(harness.page, `status-${build}`, (_request, response) => response.writeHead(401, 'Unauthorized').end())
         const run = await harness.run(build, urlFor(build), { stopAfter: 1, recordErrorDetails: true })

@@ -26,6 +26,8 @@ export interface TestServer {
   requestsTo(path: string): RecordedRequest[]
   /** Serves a path, or every path below one given as `/prefix/*`; `index` counts per full path. */
   route(path: string, handler: RouteHandler): void
+  /** The server's own open sockets (they count among the process's active handles too). */
+  openConnections(): number
   close(): Promise<void>
 }
 
@@ -54,6 +56,11 @@ export async function startServer(host = '127.0.0.1', port = 0, urlHost = host):
     }
     handler(request, response, requests.filter((r) => r.path === path).length - 1)
   })
+  let openConnections = 0
+  server.on('connection', (socket) => {
+    openConnections++
+    socket.once('close', () => openConnections--)
+  })
   await new Promise<void>((resolve) => server.listen(port, host, resolve))
   server.unref()
   const origin = `http://${urlHost}:${(server.address() as AddressInfo).port}`
@@ -63,6 +70,7 @@ export async function startServer(host = '127.0.0.1', port = 0, urlHost = host):
     requests,
     requestsTo: (path) => requests.filter((r) => r.path === new URL(path, origin).pathname),
     route: (path, handler) => void routes.set(path, handler),
+    openConnections: () => openConnections,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
