@@ -40,6 +40,12 @@ export interface EventSourceOptions {
    * its unfinished line included; past it the connection fails. DEFAULT_MAX_EVENT_SIZE when absent.
    */
   maxEventSize?: number
+  /**
+   * Not in the spec; outside browsers only: keep custom headers (Authorization included) when a redirect
+   * leads to another origin. Off by default: they are dropped, so a redirect cannot hand a token to
+   * another server. In browsers, CORS decides: the other origin must allow each header.
+   */
+  forwardHeadersOnCrossOriginRedirect?: boolean
   /** The fetch implementation to use; `globalThis.fetch` at each connect by default. */
   fetch?: FetchLike
 }
@@ -207,6 +213,7 @@ export class EventSource extends EventTarget {
       lastEventId: this.#lastEventId,
       lastEventIdHeader: !this.#lastEventIdHeaderRefused,
       lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
+      forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
     })
     this.#sentLastEventIdHeader = 'Last-Event-ID' in request.headers
     this.#connection = this.#transport(request, this.#transportHandlers)

@@ -13,6 +13,8 @@ export interface SSERequest {
   headers: Record<string, string>
   /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
   credentials: 'include' | 'same-origin'
+  /** Not in the spec: outside browsers, keep custom headers when a redirect leads to another origin. */
+  forwardHeadersOnCrossOriginRedirect: boolean
 }
 
 export interface RequestOptions {
@@ -27,6 +29,7 @@ export interface RequestOptions {
   lastEventIdHeader: boolean
   /** Not in the spec: also send the last event ID as this query parameter. */
   lastEventIdQueryParameterName?: string
+  forwardHeadersOnCrossOriginRedirect?: boolean
 }
 
 const LAST_EVENT_ID = 'last-event-id'
@@ -50,7 +53,8 @@ export function buildRequest(options: RequestOptions): SSERequest {
       url = withId.href
     }
   }
-  return { url, headers, credentials: withCredentials ? 'include' : 'same-origin' }
+  const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
+  return { url, headers, credentials: withCredentials ? 'include' : 'same-origin', forwardHeadersOnCrossOriginRedirect }
 }
 
 /**

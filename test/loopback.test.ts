@@ -146,6 +146,80 @@ describe('failing the connection', () => {
   })
 })
 
+describe('[non-spec] custom headers and redirects outside browsers (CVE-2022-1650)', () => {
+  function redirectTo(target: string) {
+    return (_request: unknown, response: import('node:http').ServerResponse) => response.writeHead(302, { Location: target }).end()
+  }
+  const echoHeaders: Parameters<TestServer['route']>[1] = (request, response) => {
+    startStream(response)
+    const { authorization, 'x-token': token, accept } = request.headers
+    response.write(`data: ${JSON.stringify({ authorization, token, accept })}\n\n`)
+  }
+  const custom = { Authorization: 'Bearer secret', 'X-Token': 'key', Cookie: 'session=1' }
+
+  it('drops every custom header when a redirect leads to another origin, and keeps Accept', async () => {
+    server.route('/hop-away', redirectTo(other.url('/echo')))
+    other.route('/echo', echoHeaders)
+    const source = open(server.url('/hop-away'), { headers: custom })
+    const events = trace(source, ['message'])
+    await eventually(() => events.length === 1)
+    expect(JSON.parse(events[0]!.data!)).toEqual({ accept: 'text/event-stream' })
+    expect(other.requestsTo('/echo')[0]!.headers.cookie).toBeUndefined()
+    expect(events[0]!.origin).toBe(other.origin)
+  })
+
+  it('keeps them on a same-origin redirect', async () => {
+    server.route('/hop-here', redirectTo('/echo-here'))
+    server.route('/echo-here', echoHeaders)
+    const source = open(server.url('/hop-here'), { headers: custom })
+    const events = trace(source, ['message'])
+    await eventually(() => events.length === 1)
+    expect(JSON.parse(events[0]!.data!)).toEqual({ authorization: 'Bearer secret', token: 'key', accept: 'text/event-stream' })
+  })
+
+  it('keeps them on a cross-origin redirect when forwardHeadersOnCrossOriginRedirect is set', async () => {
+    server.route('/hop-away-forward', redirectTo(other.url('/echo-forward')))
+    other.route('/echo-forward', echoHeaders)
+    const source = open(server.url('/hop-away-forward'), { headers: custom, forwardHeadersOnCrossOriginRedirect: true })
+    const events = trace(source, ['message'])
+    await eventually(() => events.length === 1)
+    expect(JSON.parse(events[0]!.data!)).toEqual({ authorization: 'Bearer secret', token: 'key', accept: 'text/event-stream' })
+  })
+
+  it('treats more than 20 redirects as a network error', async () => {
+    server.route('/loop', redirectTo('/loop'))
+    const source = open(server.url('/loop'))
+    const events = trace(source)
+    await eventually(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CONNECTING, message: 'The connection failed (More than 20 redirects). Reconnecting.' })
+    expect(server.requestsTo('/loop')).toHaveLength(21)
+  })
+})
+
+describe('[non-spec] hostile responses', () => {
+  it('reads binary garbage as U+FFFD-laden text: no crash, no hang, and the stream goes on', async () => {
+    const garbage = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7919 + 13) % 256))
+    server.route('/garbage', (_request, response) => {
+      startStream(response)
+      response.write(garbage)
+      response.write('\n\ndata: after the garbage\n\n')
+    })
+    const source = open(server.url('/garbage'))
+    const events = trace(source, ['message'])
+    await eventually(() => events.some((e) => e.data === 'after the garbage'))
+    expect(source.readyState).toBe(EventSource.OPEN)
+  })
+
+  it('fails the connection for a wrong Content-Type after a redirect', async () => {
+    server.route('/to-html', (_request, response) => response.writeHead(302, { Location: '/html' }).end())
+    server.route('/html', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>data: x</p>\n\n'))
+    const source = open(server.url('/to-html'))
+    const events = trace(source)
+    await eventually(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 200, message: 'Expected Content-Type text/event-stream but received Content-Type "text/html".' })
+  })
+})
+
 describe('redirects (request-redirect)', () => {
   it('drop Authorization on a cross-origin redirect, keep it on a same-origin one (whatwg/fetch#1544)', async () => {
     server.route('/auth-hop', (_request, response) => response.writeHead(307, { Location: '/auth-same' }).end())

@@ -5,7 +5,7 @@ const base: RequestOptions = { url: 'https://api.test/stream?topic=a', withCrede
 
 describe('buildRequest', () => {
   it('asks for text/event-stream with same-origin credentials, and nothing else, by default', () => {
-    expect(buildRequest(base)).toEqual({ url: base.url, headers: { Accept: 'text/event-stream' }, credentials: 'same-origin' })
+    expect(buildRequest(base)).toEqual({ url: base.url, headers: { Accept: 'text/event-stream' }, credentials: 'same-origin', forwardHeadersOnCrossOriginRedirect: false })
   })
 
   it('uses credentials include for withCredentials', () => {

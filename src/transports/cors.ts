@@ -8,15 +8,16 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (step 15)
  */
 import type { SSERequest } from '../request'
+import { enforcesCors } from './environment'
 import type { FetchLike } from './fetch'
 
 /** A server that takes longer than this to answer the probe counts as unreachable. */
 const PROBE_TIMEOUT = 5000
 
 export async function refusedByCors(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<boolean> {
-  // Only pages and workers enforce CORS; elsewhere (Node, Deno, Bun) the error is a network error. A
-  // same-origin URL is probed too: it may redirect to another origin. Its answer is opaque only then.
-  if (typeof (globalThis as { location?: unknown }).location !== 'object') return false
+  // Elsewhere than pages and workers, the error is a network error. A same-origin URL is probed too: it
+  // may redirect to another origin. Its answer is opaque only then.
+  if (!enforcesCors()) return false
   return new Promise<boolean>((resolve) => {
     const probe = new AbortController()
     // The first of: the answer, the time limit, or our own abort (close()). Whatever it is, the probe's

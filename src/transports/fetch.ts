@@ -4,6 +4,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
  */
 import { refusedByCors } from './cors'
+import { fetchFollowingRedirects } from './redirects'
 import type { Transport } from './types'
 
 /** The part of `fetch` this transport uses, so tests, Node and interceptors can pass their own. */
@@ -15,7 +16,7 @@ export type FetchLike = (
     credentials: 'include' | 'same-origin'
     cache: 'no-store'
     mode: 'cors' | 'no-cors'
-    redirect: 'follow'
+    redirect: 'follow' | 'manual'
     signal: AbortSignal
   },
 ) => Promise<FetchLikeResponse>
@@ -43,18 +44,9 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
     async function stream(): Promise<void> {
       const fetch = getFetch()
       let response: FetchLikeResponse
+      let finalUrl: string
       try {
-        // The spec's request: mode "cors", credentials per withCredentials, cache mode "no-store" (which
-        // makes fetch send `Cache-Control: no-cache` itself, without the preflight an author-set one causes).
-        response = await fetch(request.url, {
-          method: 'GET',
-          headers: request.headers,
-          credentials: request.credentials,
-          cache: 'no-store',
-          mode: 'cors',
-          redirect: 'follow',
-          signal,
-        })
+        ;({ response, url: finalUrl } = await fetchFollowingRedirects(fetch, request, signal))
       } catch (error) {
         if (signal.aborted) return
         if (isAbortError(error)) return handlers.onError(error, 'aborted')
@@ -67,8 +59,8 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
         status: response.status,
         statusText: response.statusText,
         contentType: response.headers.get('content-type'),
-        // Mocked and custom fetches may leave `url` empty: there was no redirect to report then.
-        url: response.url || request.url,
+        // Mocked and custom fetches may leave `url` empty.
+        url: response.url || finalUrl,
       })
       if (signal.aborted) return
       // A body-less 200 is a stream that ended at once.
