@@ -75,6 +75,10 @@ export interface Harness {
   run(implementation: Implementation, url: string, plan: ClientPlan, worker?: boolean): Promise<ClientRun>
   /** A cookie for 127.0.0.1, whatever the port. */
   addCookie(name: string, value: string): Promise<void>
+  /** Runs a function in the page. */
+  evaluate<Result, Argument>(fn: (argument: Argument) => Result, argument: Argument): Promise<Awaited<Result>>
+  /** The page's JavaScript heap in use, in bytes, after a full garbage collection. */
+  heapAfterGC(): Promise<number>
   close(): Promise<void>
 }
 
@@ -111,6 +115,14 @@ export async function startHarness(): Promise<Harness> {
     run: (implementation, url, plan, worker = false) =>
       tab.evaluate((request: RunRequest) => (globalThis as unknown as { runScenario(r: RunRequest): Promise<ClientRun> }).runScenario(request), { implementation, url, plan, worker }),
     addCookie: (name, value) => tab.context().addCookies([{ name, value, domain: '127.0.0.1', path: '/' }]),
+    evaluate: (fn, argument) => tab.evaluate(fn as never, argument) as never,
+    async heapAfterGC() {
+      const cdp = await tab.context().newCDPSession(tab)
+      await cdp.send('HeapProfiler.collectGarbage')
+      const { usedSize } = await cdp.send('Runtime.getHeapUsage')
+      await cdp.detach()
+      return usedSize
+    },
     async close() {
       await browser.close()
       await Promise.all([page.close(), cross.close(), crossSite.close()])
