@@ -213,6 +213,33 @@ describe('[non-spec] hostile input', () => {
   })
 })
 
+describe('[non-spec] secrets', () => {
+  const TOKEN = 's3cr3t-t0ken'
+  const scope = globalThis as { location?: unknown }
+  afterEach(() => void delete scope.location)
+
+  it('never appear in an error message, and nothing is printed to the console', async () => {
+    const printed = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) => vi.spyOn(console, method))
+    const messages: string[] = []
+    const failWith = async (fetch: FetchLike, headers: Record<string, string> = { Authorization: `Bearer ${TOKEN}` }, location?: object) => {
+      scope.location = location
+      const source = open(URL_, { fetch, headers })
+      messages.push((await nextEvent<EventSourceErrorEvent>(source, 'error')).message)
+      source.close()
+    }
+    const respond = (status: number, contentType = 'text/event-stream'): FetchLike => async () => ({ status, statusText: 'X', url: URL_, headers: new Headers({ 'Content-Type': contentType }), body: null })
+    await failWith(respond(401))
+    await failWith(respond(200, 'text/html'))
+    await failWith(async () => Promise.reject(new TypeError('fetch failed')))
+    await failWith(async (_url, init) => (init.mode === 'no-cors' ? { type: 'opaque', status: 0, statusText: '', url: '', headers: new Headers(), body: null } : Promise.reject(new TypeError('Failed to fetch'))), undefined, { href: 'http://page.test/' })
+    await failWith(respond(200), { Authorization: `Bearer ${TOKEN}\r\nX: y` })
+    expect(messages).toHaveLength(5)
+    for (const message of messages) expect(message).not.toContain(TOKEN)
+    for (const spy of printed) expect(spy).not.toHaveBeenCalled()
+    printed.forEach((spy) => spy.mockRestore())
+  })
+})
+
 describe('origin', () => {
   it('is serialized in ASCII (punycode) for an internationalized host (wpt PR 5946)', async () => {
     const route = sseRoute('http://xn--lve-6lad.test/stream')
