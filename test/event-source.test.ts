@@ -165,15 +165,6 @@ describe('announcing the connection', () => {
     await nextEvent(source, 'open')
     expect(source.readyState).toBe(EventSource.OPEN)
   })
-
-  it('gives events the origin of the response URL', async () => {
-    const route = sseRoute('http://sse.test:8080/stream')
-    server.use(route.handler)
-    const source = open('http://sse.test:8080/stream')
-    ;(await route.nextConnection()).send('data: x\n\n')
-    const event = await nextEvent<MessageEvent>(source, 'message')
-    expect(event.origin).toBe('http://sse.test:8080')
-  })
 })
 
 describe('[non-spec] hostile input', () => {
@@ -241,13 +232,16 @@ describe('[non-spec] secrets', () => {
 })
 
 describe('origin', () => {
-  it('is serialized in ASCII (punycode) for an internationalized host (wpt PR 5946)', async () => {
-    const route = sseRoute('http://xn--lve-6lad.test/stream')
+  it.each([
+    ['with its port', 'http://sse.test:8080/stream', 'http://sse.test:8080/stream', 'http://sse.test:8080'],
+    ['in ASCII (punycode) for an internationalized host (wpt PR 5946)', 'http://\u00e9l\u00e8ve.test/stream', 'http://xn--lve-6lad.test/stream', 'http://xn--lve-6lad.test'],
+  ])('is the serialized origin of the response URL, %s (redirects: loopback and browser tests)', async (_case, url, served, origin) => {
+    const route = sseRoute(served)
     server.use(route.handler)
-    const source = open('http://\u00e9l\u00e8ve.test/stream')
+    const source = open(url)
     ;(await route.nextConnection()).send('data: x\n\n')
     const event = await nextEvent<MessageEvent>(source, 'message')
-    expect(event.origin).toBe('http://xn--lve-6lad.test')
+    expect(event.origin).toBe(origin)
   })
 })
 

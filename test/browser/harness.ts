@@ -6,22 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { TraceEntry } from '../helpers/events'
 import { startServer, type RouteHandler, type TestServer } from '../server/sse-server'
 
 /** Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or `dist/index.js`. */
 export type Implementation = 'native' | 'global' | 'esm'
 export const IMPLEMENTATIONS: Implementation[] = ['native', 'global', 'esm']
 
-export interface TraceEvent {
-  type: string
-  readyState: number
-  data?: string
-  lastEventId?: string
-  origin?: string
-  /** Not in the spec (ours only): what an error event says. */
-  status?: number
-  message?: string
-}
+/** One recorded event, as the Node tests record them (status and message: ours only). */
+export type TraceEvent = TraceEntry
 
 export interface ClientRun {
   events: TraceEvent[]
