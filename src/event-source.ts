@@ -5,7 +5,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
 import { createParser, type ParsedEvent, type Parser } from './parser'
-import { buildRequest, findInvalidHeader, seedLastEventId, type HeadersInit } from './request'
+import { buildRequest, findInvalidHeader, seedLastEventId, withoutQueryParameter, type HeadersInit } from './request'
 import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
 import { diagnostics } from './diagnostics'
 import { emptySlot, setEventHandler } from './event-handler'
@@ -36,14 +36,15 @@ export interface EventSourceOptions {
   /** Not in the spec: also send the last event ID as this query parameter on reconnect. */
   lastEventIdQueryParameterName?: string
   /**
-   * Not in the spec: the most characters (UTF-16 code units) one event may hold while it is received,
-   * its unfinished line included; past it the connection fails. DEFAULT_MAX_EVENT_SIZE when absent.
+   * Not in the spec: the most characters (UTF-16 code units) that one line, or an event's data, type and
+   * id together, may hold while received; past it the connection fails. DEFAULT_MAX_EVENT_SIZE when absent.
    */
   maxEventSize?: number
   /**
-   * Not in the spec; outside browsers only: keep custom headers (Authorization included) when a redirect
-   * leads to another origin. Off by default: they are dropped, so a redirect cannot hand a token to
-   * another server. In browsers, CORS decides: the other origin must allow each header.
+   * Not in the spec: send custom headers (Authorization included) to another origin a redirect leads
+   * to, and on the reconnects that then go straight there. Off by default: custom headers go only to the
+   * origin of the URL given, so a redirect cannot hand a token to another server. In browsers, the other
+   * origin must still allow each header in its CORS preflight.
    */
   forwardHeadersOnCrossOriginRedirect?: boolean
   /** The fetch implementation to use; `globalThis.fetch` at each connect by default. */
@@ -90,6 +91,8 @@ export class EventSource extends EventTarget {
   // The request's current URL: after redirects, the last one. Fetch appends each redirect's target to the
   // request's URL list, and reconnecting fetches the same request again, so it starts there (as Chromium does).
   #requestUrl: string
+  // The query parameter this connection's request added for the last event ID, if any.
+  #addedQueryParameter: string | undefined
   readonly #withCredentials: boolean
   readonly #options: EventSourceOptions
   readonly #transport: Transport
@@ -205,16 +208,18 @@ export class EventSource extends EventTarget {
       this.#lastEventId = seedLastEventId(headers)
     }
     this.#parser.reset(this.#lastEventId)
-    const { lastEventIdQueryParameterName } = this.#options
+    const queryParameter = this.#lastEventIdHeaderRefused ? (this.#options.lastEventIdQueryParameterName ?? 'lastEventId') : this.#options.lastEventIdQueryParameterName
     const request = buildRequest({
       url: this.#requestUrl,
+      headersOrigin: new URL(this.#url).origin,
       withCredentials: this.#withCredentials,
       headers,
       lastEventId: this.#lastEventId,
       lastEventIdHeader: !this.#lastEventIdHeaderRefused,
-      lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
+      lastEventIdQueryParameterName: queryParameter,
       forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
     })
+    this.#addedQueryParameter = this.#lastEventId !== '' ? queryParameter : undefined
     this.#sentLastEventIdHeader = 'Last-Event-ID' in request.headers
     this.#connection = this.#transport(request, this.#transportHandlers)
   }
@@ -234,9 +239,11 @@ export class EventSource extends EventTarget {
     // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
     if (status !== 200) return this.#failConnection(diagnostics.status(status, statusText))
     if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
-    // Events carry the origin of the final URL, after redirects.
-    this.#requestUrl = response.url
-    this.#origin = new URL(response.url).origin
+    // Events carry the origin of the final URL, after redirects. The request's own last event ID
+    // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
+    const { url } = response
+    this.#requestUrl = this.#addedQueryParameter ? withoutQueryParameter(url, this.#addedQueryParameter) : url
+    this.#origin = new URL(url).origin
     this.#announceConnection()
   }
 

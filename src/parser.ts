@@ -24,11 +24,11 @@ export interface ParserOptions {
   /** A line starting with a colon, without that colon. */
   onComment?(comment: string): void
   /**
-   * Not in the spec: the most characters (UTF-16 code units) an event may hold while it is being
-   * received, its unfinished line included. Unlimited when absent.
+   * Not in the spec: the most characters (UTF-16 code units) that one line, or an event's data, type
+   * and id together, may hold while it is received. Unlimited when absent.
    */
   maxEventSize?: number
-  /** The event grew past `maxEventSize`: the parser ignores everything until reset(). */
+  /** A line or an event grew past `maxEventSize`: the parser ignores everything until reset(). */
   onError?(error: ParseError): void
 }
 
@@ -103,19 +103,24 @@ export function createParser(options: ParserOptions): Parser {
         nextCR = text.indexOf('\r', start)
       }
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start)
+      if (line.length > maxEventSize) return overflow()
       processLine(line)
       if (overflowed) return
     }
     if (start < text.length) {
       partialLine.push(start === 0 ? text : text.slice(start))
       partialLength += text.length - start
-      checkSize()
+      // Counted whole, as a complete line is: the answer does not depend on where the stream was split.
+      if (partialLength > maxEventSize) overflow()
     }
   }
 
-  /** Not in the spec: the event being received may not outgrow maxEventSize. */
-  function checkSize(): void {
-    if (partialLength + data.length <= maxEventSize) return
+  /** Not in the spec: what an event holds while it is received (its data, type and id) is bounded too. */
+  function checkBuffers(): void {
+    if (data.length + eventType.length + lastEventIdBuffer.length > maxEventSize) overflow()
+  }
+
+  function overflow(): void {
     overflowed = true
     onError?.(new ParseError('event-too-large', `An event grew past ${maxEventSize} characters.`))
   }
@@ -143,6 +148,7 @@ export function createParser(options: ParserOptions): Parser {
       case 'event':
         // Set the event type buffer to the field value.
         eventType = value
+        checkBuffers()
         break
       case 'data':
         // Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
@@ -150,12 +156,13 @@ export function createParser(options: ParserOptions): Parser {
         // of the last LF at dispatch has nothing to remove.)
         data = hasData ? data + '\n' + value : value
         hasData = true
-        checkSize()
+        checkBuffers()
         break
       case 'id':
         // If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
         // field value. Otherwise, ignore the field.
         if (!value.includes('\0')) lastEventIdBuffer = value
+        checkBuffers()
         break
       case 'retry':
         // If the field value consists of only ASCII digits, then interpret the field value as an

@@ -13,13 +13,19 @@ export interface SSERequest {
   headers: Record<string, string>
   /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
   credentials: 'include' | 'same-origin'
-  /** Not in the spec: outside browsers, keep custom headers when a redirect leads to another origin. */
+  /** Not in the spec: keep custom headers when a redirect leads to another origin (see EventSourceOptions). */
   forwardHeadersOnCrossOriginRedirect: boolean
 }
 
 export interface RequestOptions {
-  /** The EventSource's resolved URL. */
+  /** Where this request goes: the EventSource's URL, or where a redirect led it. */
   url: string
+  /**
+   * Not in the spec: the origin of the URL the user gave. Custom headers go to it alone, unless
+   * forwardHeadersOnCrossOriginRedirect: a redirect must not hand them to another server, neither
+   * while it is followed nor on the reconnects that then go straight to its target.
+   */
+  headersOrigin: string
   withCredentials: boolean
   /** Custom headers, already resolved when given as a function. */
   headers?: HeadersInit
@@ -39,11 +45,14 @@ export function buildRequest(options: RequestOptions): SSERequest {
   // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
   // the user asked for it, and a server that needs another value has no other way to get it.
   const headers: Record<string, string> = { Accept: 'text/event-stream' }
-  for (const [name, value] of entriesOf(options.headers)) {
-    // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID (see seedLastEventId).
-    if (name.toLowerCase() !== LAST_EVENT_ID) setHeader(headers, name, value)
-  }
   let url = options.url
+  const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
+  if (forwardHeadersOnCrossOriginRedirect || new URL(url).origin === options.headersOrigin) {
+    for (const [name, value] of entriesOf(options.headers)) {
+      // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID (see seedLastEventId).
+      if (name.toLowerCase() !== LAST_EVENT_ID) setHeader(headers, name, value)
+    }
+  }
   if (lastEventId !== '') {
     // Reestablish step 5: if the last event ID string is not the empty string, set `Last-Event-ID`.
     if (lastEventIdHeader) setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
@@ -53,7 +62,6 @@ export function buildRequest(options: RequestOptions): SSERequest {
       url = withId.href
     }
   }
-  const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
   return { url, headers, credentials: withCredentials ? 'include' : 'same-origin', forwardHeadersOnCrossOriginRedirect }
 }
 
@@ -67,9 +75,10 @@ export function seedLastEventId(headers: HeadersInit | undefined): string {
   return ''
 }
 
-// An HTTP token for names; values may not hold CR, LF or NUL, which would end or split the header.
+// An HTTP token for names. Values may not hold CR, LF or NUL, which would end or split the header,
+// nor characters above U+00FF, which a header (a byte string) cannot carry.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const FORBIDDEN_IN_VALUE = /[\r\n\0]/
+const FORBIDDEN_IN_VALUE = /[\r\n\0\u0100-\uffff]/
 
 /** Not in the spec: the name of the first custom header HTTP cannot carry, if any. */
 export function findInvalidHeader(headers: HeadersInit | undefined): string | undefined {
@@ -88,6 +97,14 @@ function utf8ByteString(text: string): string {
   let bytes = ''
   for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte)
   return bytes
+}
+
+/** The URL without the named query parameter (the one this library adds for the last event ID). */
+export function withoutQueryParameter(url: string, name: string): string {
+  const parsed = new URL(url)
+  if (!parsed.searchParams.has(name)) return url
+  parsed.searchParams.delete(name)
+  return parsed.href
 }
 
 /** Header names are case-insensitive: a new value replaces any spelling of the same name. */

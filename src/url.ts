@@ -16,7 +16,12 @@ export function resolveUrl(input: string | URL): string {
 /** The document's base URL in a page, the script's location in a worker, none elsewhere (Node). */
 function baseUrl(): string | undefined {
   const scope = globalThis as { document?: { baseURI?: string }; location?: { href?: string } }
-  return scope.document?.baseURI ?? scope.location?.href
+  try {
+    return scope.document?.baseURI ?? scope.location?.href
+  } catch {
+    // Deno's `location` throws when it was not given one.
+    return undefined
+  }
 }
 
 function syntaxError(message: string): Error {

@@ -16,7 +16,7 @@ function activeResources(): Record<string, number> {
 }
 
 describe('[non-spec] after close()', () => {
-  it('leaves no timer, socket or request of its own, in every state', async () => {
+  it('leaves no timer, socket or request of its own, with streams open and reconnects pending', async () => {
     const server = await startServer()
     server.route('/life', (_request, response, index) => {
       // No keep-alive: a finished response's socket would stay in fetch's pool, which is not ours.

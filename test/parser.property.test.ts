@@ -49,6 +49,22 @@ describe('parser properties', () => {
       }), { numRuns: 2000 })
   })
 
+  it('with maxEventSize, gives the same events and the same error for any split', () => {
+    const limited = (pieces: string[], maxEventSize: number) => {
+      const events: string[] = []
+      let failed = false
+      const parser = createParser({ onEvent: (event) => events.push(event.data), onError: () => (failed = true), maxEventSize })
+      for (const piece of pieces) parser.feed(piece)
+      return { events, failed }
+    }
+    fc.assert(
+      fc.property(split, fc.integer({ min: 1, max: 40 }), ({ text, pieces }, max) => {
+        expect(limited(pieces, max)).toEqual(limited([text], max))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   it('gives the same result fed one character at a time', () => {
     fc.assert(fc.property(stream, (text) => {
         expect(parse(text.split(''))).toEqual(parse([text]))

@@ -108,26 +108,27 @@ describe('parser', () => {
       return { events, errors, parser }
     }
 
-    it('allows an event of exactly that size', () => {
-      expect(parseLimited(['data: ' + 'x'.repeat(10) + '\n\n'], 10)).toMatchObject({ events: ['x'.repeat(10)], errors: [] })
+    it('allows a line of exactly that size, its field name counted', () => {
+      expect(parseLimited(['data: ' + 'x'.repeat(10) + '\n\n'], 16)).toMatchObject({ events: ['x'.repeat(10)], errors: [] })
     })
 
-    it('stops at a line that never ends, however it arrives, and says so', () => {
-      for (const pieces of [['data: ' + 'x'.repeat(100)], Array.from({ length: 100 }, () => 'y')]) {
-        const { events, errors } = parseLimited(pieces, 50)
+    it('stops at a longer line, whole or split, or one that never ends, and says so', () => {
+      for (const pieces of [['data: ' + 'x'.repeat(11) + '\n\n'], ['data: xxxxx', 'xxxxxx\n\n'], Array.from({ length: 100 }, () => 'y')]) {
+        const { events, errors } = parseLimited(pieces, 16)
         expect(events).toEqual([])
         expect(errors).toHaveLength(1)
-        expect(errors[0]).toMatchObject({ name: 'ParseError', type: 'event-too-large', message: 'An event grew past 50 characters.' })
+        expect(errors[0]).toMatchObject({ name: 'ParseError', type: 'event-too-large', message: 'An event grew past 16 characters.' })
       }
     })
 
-    it('counts the data lines of one event together, and starts again after each dispatch', () => {
-      expect(parseLimited(['data: 12345\n\ndata: 12345\n\n'], 6).events).toEqual(['12345', '12345'])
-      expect(parseLimited(['data: 12345\ndata: 12345\n\n'], 6).errors).toHaveLength(1)
+    it("counts an event's data, type and id together, and starts again after each dispatch", () => {
+      expect(parseLimited(['data:123\ndata:12\n\ndata:123\ndata:12\n\n'], 8).events).toEqual(['123\n12', '123\n12'])
+      expect(parseLimited(['data:123\ndata:123\ndata:123\n\n'], 8).errors).toHaveLength(1)
+      expect(parseLimited(['event:abcd\nid:efghij\ndata:x\n\n'], 10).errors).toHaveLength(1)
     })
 
     it('ignores the rest of the stream until reset()', () => {
-      const { events, parser } = parseLimited(['data: ' + 'x'.repeat(20) + '\n\ndata: after\n\n'], 10)
+      const { events, parser } = parseLimited(['data: ' + 'x'.repeat(20) + '\n\ndata: after\n\n'], 12)
       parser.feed('data: still ignored\n\n')
       expect(events).toEqual([])
       parser.reset()

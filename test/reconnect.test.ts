@@ -193,6 +193,26 @@ describe('Last-Event-ID', () => {
     expect(second.headers.get('last-event-id')).toBe('9')
   })
 
+  it('[non-spec] drops the query parameter once an empty id reset the last event ID', async () => {
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    open({ lastEventIdQueryParameterName: 'lastEventId' })
+    const first = await route.nextConnection()
+    first.send('id: 5\n\n')
+    first.end()
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    const second = await route.nextConnection()
+    second.send('id\n\n')
+    second.end()
+    await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
+    const third = await route.nextConnection()
+    expect([first, second, third].map((c) => [new URL(c.request.url).search, c.request.headers.get('last-event-id')])).toEqual([
+      ['', null],
+      ['?lastEventId=5', '5'],
+      ['', null],
+    ])
+  })
+
   it('reaches events of the next connection as their lastEventId, before any new id', async () => {
     const route = sseRoute(URL_)
     server.use(route.handler)
@@ -209,11 +229,11 @@ describe('Last-Event-ID', () => {
 })
 
 describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () => {
-  const scope = globalThis as { location?: unknown }
-  afterEach(() => void delete scope.location)
+  const scope = globalThis as { WorkerGlobalScope?: unknown }
+  afterEach(() => void delete scope.WorkerGlobalScope)
 
   it('is tried again at once with the id in the query, without another error event', async () => {
-    scope.location = { href: 'http://page.test/', origin: 'http://page.test' }
+    scope.WorkerGlobalScope = class {}
     const route = sseRoute(URL_)
     server.use(route.handler)
     // The fetch refuses, as a browser whose preflight failed, any request that carries Last-Event-ID.
@@ -238,7 +258,7 @@ describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () =>
   })
 
   it('fails the connection when the request without the header is refused too', async () => {
-    scope.location = { href: 'http://page.test/', origin: 'http://page.test' }
+    scope.WorkerGlobalScope = class {}
     const route = sseRoute(URL_)
     server.use(route.handler)
     let refuse = false

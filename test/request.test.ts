@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildRequest, seedLastEventId, type RequestOptions } from '../src/request'
 
-const base: RequestOptions = { url: 'https://api.test/stream?topic=a', withCredentials: false, lastEventId: '', lastEventIdHeader: true }
+const base: RequestOptions = { url: 'https://api.test/stream?topic=a', headersOrigin: 'https://api.test', withCredentials: false, lastEventId: '', lastEventIdHeader: true }
 
 describe('buildRequest', () => {
   it('asks for text/event-stream with same-origin credentials, and nothing else, by default', () => {

@@ -29,6 +29,9 @@ export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequ
     void response.body?.getReader().cancel().catch(() => {})
     if (redirects === MAX_REDIRECTS) throw new TypeError(`More than ${MAX_REDIRECTS} redirects`)
     const next = new URL(location, url)
+    // Fetch's rules: only an HTTP(S) URL may be redirected to, and none with credentials in it.
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new TypeError(`Redirect to a URL that is not http(s): ${next.protocol}`)
+    if (next.username || next.password) throw new TypeError('Redirect to a URL with credentials')
     if (next.origin !== new URL(url).origin && !request.forwardHeadersOnCrossOriginRedirect) {
       headers = Object.fromEntries(Object.entries(headers).filter(([name]) => OWN_HEADERS.has(name.toLowerCase())))
     }

@@ -81,9 +81,11 @@ const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.map'
 export async function startHarness(): Promise<Harness> {
   const executablePath = findChromium()
   if (!executablePath) throw new Error('Chromium not found: install Debian chromium or set CHROMIUM_PATH')
-  const page = await startServer('127.0.0.1')
-  const cross = await startServer('127.0.0.1')
-  const crossSite = await startServer('127.0.0.1', 0, 'localhost')
+  // No keep-alive: Chromium silently retries a request reset on a reused connection, which would hide
+  // a reset from both implementations depending on what ran before.
+  const page = await startServer('127.0.0.1', 0, '127.0.0.1', { keepAlive: false })
+  const cross = await startServer('127.0.0.1', 0, '127.0.0.1', { keepAlive: false })
+  const crossSite = await startServer('127.0.0.1', 0, 'localhost', { keepAlive: false })
   page.route('/', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE))
   page.route('/client.js', serveText(`${CLIENT}\nglobalThis.runScenario = runScenario`))
   page.route('/worker-classic.js', serveText(`importScripts('/dist/sse-polyfill.global.js')\n${WORKER}`))

@@ -34,8 +34,9 @@ export interface TestServer {
 /**
  * Listens on an ephemeral port unless one is given (to restart a server where it was). `urlHost` names
  * the host in its URLs: `localhost` for a server on 127.0.0.1 that a browser must see as another site.
+ * Without `keepAlive`, every response closes its connection.
  */
-export async function startServer(host = '127.0.0.1', port = 0, urlHost = host): Promise<TestServer> {
+export async function startServer(host = '127.0.0.1', port = 0, urlHost = host, { keepAlive = true } = {}): Promise<TestServer> {
   const routes = new Map<string, RouteHandler>()
   const requests: RecordedRequest[] = []
   const server = createServer((request, response) => {
@@ -49,6 +50,8 @@ export async function startServer(host = '127.0.0.1', port = 0, urlHost = host):
       lastEventId: raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString('utf8'),
       time: performance.now(),
     })
+    // Without keep-alive, a browser cannot retry a reset request on another pooled connection unseen.
+    if (!keepAlive) response.setHeader('Connection', 'close')
     const handler = routes.get(path) ?? [...routes].find(([route]) => route.endsWith('/*') && path.startsWith(route.slice(0, -1)))?.[1]
     if (!handler) {
       response.writeHead(404).end()

@@ -8,7 +8,7 @@ export const decodingScenarios: ScenarioTable = () => [
     const expected = [['open', 1], ...data.map((text) => ['message', 1, text, ''])]
     return [
       { name: `decoding: ${name}`, handler: streamText(input), plan, expected },
-      { name: `decoding, 1 byte at a time: ${name}`, handler: drip(input, 1), plan, expected, worker: index === 0 },
+      { name: `decoding, 1 byte at a time: ${name}`, handler: drip(input, 1), plan: { ...plan, settleMs: 50 + 3 * input.length }, expected, worker: index === 0 },
     ]
   }),
   ...['utf-8', 'UTF-8', '"utf-8"'].map((charset) => ({
