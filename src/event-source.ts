@@ -200,7 +200,8 @@ export class EventSource extends EventTarget {
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
     if (generation !== this.#generation) return
-    // Not in the spec: a header that would split the request (CR, LF, NUL) is refused before sending.
+    // Not in the spec: a header HTTP cannot carry (a name that is not a token; CR, LF, NUL or a character
+    // above U+00FF in a value) is refused before anything is sent.
     const invalidHeader = findInvalidHeader(headers)
     if (invalidHeader !== undefined) return this.#failConnection(diagnostics.invalidHeader(invalidHeader))
     if (!this.#lastEventIdSeeded) {
