@@ -59,10 +59,9 @@ const ASCII_DIGITS_ONLY = /^[0-9]+$/
 export function createParser(options: ParserOptions): Parser {
   const { onEvent, onLastEventId, onRetry, onComment, onError, maxEventSize = Infinity } = options
 
-  // The pieces of a line that has not ended yet. Kept as a list and joined once, when the line ends,
-  // so a long line arriving in many pieces costs linear time rather than quadratic.
-  let partialLine: string[] = []
-  let partialLength = 0
+  // The start of a line that has not ended yet. Engines concatenate strings in constant time (ropes), so
+  // a long line arriving in many pieces costs linear time.
+  let partialLine = ''
   // Set when the event outgrew maxEventSize: nothing more is parsed until reset().
   let overflowed = false
   // A CR ended the previous piece: an LF at the start of the next one belongs to the same line ending.
@@ -82,19 +81,25 @@ export function createParser(options: ParserOptions): Parser {
       skipLeadingLF = false
       if (text.charCodeAt(0) === LF) start = 1
     }
-    // Positions of the next CR and LF at or after `start`; -1 when there is none in this piece.
-    // Each is searched for again only once it has been passed, so every character is scanned once.
+    // Lines are processed where they lie in the piece, without copying them. The next CR, LF and colon
+    // at or after `start` (-1: none left in this piece) are searched for again only once passed, so
+    // each character is scanned once.
     let nextCR = text.indexOf('\r', start)
     let nextLF = text.indexOf('\n', start)
+    let nextColon = text.indexOf(':', start)
     while (nextCR !== -1 || nextLF !== -1) {
       const end = nextCR === -1 ? nextLF : nextLF === -1 ? nextCR : Math.min(nextCR, nextLF)
-      let line = text.slice(start, end)
-      if (partialLine.length > 0) {
-        partialLine.push(line)
-        line = partialLine.join('')
-        partialLine = []
-        partialLength = 0
+      if (nextColon !== -1 && nextColon < start) nextColon = text.indexOf(':', start)
+      if (partialLine === '') {
+        if (end - start > maxEventSize) return overflow()
+        processLine(text, start, end, nextColon < end ? nextColon : -1)
+      } else {
+        const line = partialLine + text.slice(start, end)
+        partialLine = ''
+        if (line.length > maxEventSize) return overflow()
+        processLine(line, 0, line.length, line.indexOf(':'))
       }
+      if (overflowed) return
       start = end + 1
       if (end === nextCR) {
         // A CR followed by an LF is one line ending, even when they arrive in different pieces.
@@ -103,21 +108,12 @@ export function createParser(options: ParserOptions): Parser {
         nextCR = text.indexOf('\r', start)
       }
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start)
-      if (line.length > maxEventSize) return overflow()
-      processLine(line)
-      if (overflowed) return
     }
     if (start < text.length) {
-      partialLine.push(start === 0 ? text : text.slice(start))
-      partialLength += text.length - start
+      partialLine += start === 0 ? text : text.slice(start)
       // Counted whole, as a complete line is: the answer does not depend on where the stream was split.
-      if (partialLength > maxEventSize) overflow()
+      if (partialLine.length > maxEventSize) overflow()
     }
-  }
-
-  /** Not in the spec: what an event holds while it is received (its data, type and id) is bounded too. */
-  function checkBuffers(): void {
-    if (data.length + eventType.length + lastEventIdBuffer.length > maxEventSize) overflow()
   }
 
   function overflow(): void {
@@ -125,53 +121,41 @@ export function createParser(options: ParserOptions): Parser {
     onError?.(new ParseError('event-too-large', `An event grew past ${maxEventSize} characters.`))
   }
 
-  function processLine(line: string): void {
+  /** The line is text[start, end); `colon` is the index of its first colon, or -1. */
+  function processLine(text: string, start: number, end: number, colon: number): void {
     // If the line is empty (a blank line): dispatch the event.
-    if (line.length === 0) return dispatchEvent()
-    const colon = line.indexOf(':')
+    if (start === end) return dispatchEvent()
     // If the line starts with a U+003A COLON character (:): ignore the line.
-    if (colon === 0) return onComment?.(line.slice(1))
-    if (colon === -1) {
-      // Otherwise, the string is not empty but does not contain a U+003A COLON character (:): process
-      // the field using the whole line as the field name, and the empty string as the field value.
-      return processField(line, '')
-    }
-    // Collect the characters on the line before the first U+003A COLON character (:), and let field be
-    // that string. Collect the characters on the line after the first U+003A COLON character (:), and
-    // let value be that string. If value starts with a U+0020 SPACE character, remove it from value.
-    const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
-    processField(line.slice(0, colon), line.slice(valueStart))
-  }
-
-  function processField(field: string, value: string): void {
-    switch (field) {
-      case 'event':
-        // Set the event type buffer to the field value.
-        eventType = value
-        checkBuffers()
-        break
-      case 'data':
-        // Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
-        // character to the data buffer. (The LF goes between lines here, so that the spec's removal
-        // of the last LF at dispatch has nothing to remove.)
-        data = hasData ? data + '\n' + value : value
-        hasData = true
-        checkBuffers()
-        break
-      case 'id':
-        // If the field value does not contain U+0000 NULL, then set the last event ID buffer to the
-        // field value. Otherwise, ignore the field.
-        if (!value.includes('\0')) lastEventIdBuffer = value
-        checkBuffers()
-        break
-      case 'retry':
-        // If the field value consists of only ASCII digits, then interpret the field value as an
-        // integer in base ten, and set the event stream's reconnection time to that integer.
-        // Otherwise, ignore the field.
-        if (ASCII_DIGITS_ONLY.test(value)) onRetry?.(parseInt(value, 10))
-        break
+    if (colon === start) return onComment?.(text.slice(start + 1, end))
+    // If the line contains a colon: the field is the characters before it, the value those after it,
+    // less one leading U+0020 SPACE. Otherwise: the whole line is the field, the value is empty.
+    const fieldEnd = colon === -1 ? end : colon
+    const valueStart = colon === -1 ? end : text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
+    if (isField(text, start, fieldEnd, 'data')) {
+      // Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character
+      // to the data buffer. (The LF goes between lines here, so the spec's removal of the last LF at
+      // dispatch has nothing to remove.)
+      const value = text.slice(valueStart, end)
+      data = hasData ? data + '\n' + value : value
+      hasData = true
+    } else if (isField(text, start, fieldEnd, 'id')) {
+      // If the field value does not contain U+0000 NULL, set the last event ID buffer to it.
+      const value = text.slice(valueStart, end)
+      if (!value.includes('\0')) lastEventIdBuffer = value
+    } else if (isField(text, start, fieldEnd, 'event')) {
+      // Set the event type buffer to the field value.
+      eventType = text.slice(valueStart, end)
+    } else if (isField(text, start, fieldEnd, 'retry')) {
+      // If the field value consists of only ASCII digits, set the reconnection time to it (base ten).
+      const value = text.slice(valueStart, end)
+      if (ASCII_DIGITS_ONLY.test(value)) onRetry?.(parseInt(value, 10))
+      return
+    } else {
       // Otherwise: the field is ignored.
+      return
     }
+    // Not in the spec: what an event holds while it is received (its data, type and id) is bounded too.
+    if (data.length + eventType.length + lastEventIdBuffer.length > maxEventSize) overflow()
   }
 
   function dispatchEvent(): void {
@@ -199,8 +183,7 @@ export function createParser(options: ParserOptions): Parser {
   function reset(seedLastEventId = lastEventId): void {
     // Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
     // middle of an event, before the final empty line, the incomplete event is not dispatched.)
-    partialLine = []
-    partialLength = 0
+    partialLine = ''
     overflowed = false
     skipLeadingLF = false
     data = ''
@@ -210,4 +193,9 @@ export function createParser(options: ParserOptions): Parser {
   }
 
   return { feed, reset }
+}
+
+/** Whether text[start, end) is the field name `name`, compared in place. */
+function isField(text: string, start: number, end: number, name: string): boolean {
+  return end - start === name.length && text.startsWith(name, start)
 }
