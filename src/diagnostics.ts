@@ -1,44 +1,32 @@
 /**
- * Not in the spec: the readable reasons that error events carry, all in one place. None of them
+ * Not in the spec: the readable reasons that error events carry, all in one place. The EventSource adds
+ * what happens next ("Reconnecting in 3000 ms." or "EventSource does not retry."). None of them
  * includes a header value, so a token never ends up in a message.
  */
 import type { ErrorDetails } from './events'
 
 export const diagnostics = {
-  status: (status: number, statusText: string): ErrorDetails => ({
-    message: `The server responded with HTTP ${statusText ? `${status} ${statusText}` : status}; EventSource does not retry.`,
-    status,
-    statusText,
-  }),
+  status: (status: number, statusText: string): ErrorDetails => ({ message: `HTTP ${status} ${statusText}`.trim() + '.', status, statusText }),
   contentType: (contentType: string | null, status: number, statusText: string): ErrorDetails => ({
-    message: `Expected Content-Type text/event-stream but received ${contentType === null ? 'no Content-Type' : `Content-Type "${contentType}"`}.`,
+    message: `Content-Type ${contentType === null ? 'missing' : JSON.stringify(contentType)}, not text/event-stream.`,
     status,
     statusText,
   }),
-  scheme: (url: string): ErrorDetails => ({ message: `EventSource cannot connect to ${url}: only http, https and data URLs are supported.` }),
-  eventTooLarge: (maxEventSize: number): ErrorDetails => ({
-    message: `An event grew past maxEventSize (${maxEventSize} characters); EventSource does not retry.`,
-  }),
-  invalidHeader: (name: string): ErrorDetails => ({
-    message: `The header ${JSON.stringify(name)} has a name or value HTTP does not allow (such as CR, LF or NUL); nothing was sent.`,
-  }),
+  scheme: (url: string): ErrorDetails => ({ message: `Not an http(s) or data URL: ${url}.` }),
+  eventTooLarge: (maxEventSize: number): ErrorDetails => ({ message: `An event grew past maxEventSize (${maxEventSize}).` }),
+  invalidHeader: (name: string): ErrorDetails => ({ message: `Header ${JSON.stringify(name)} is not valid HTTP (CR, LF, NUL?); nothing was sent.` }),
   endOfStream: (): ErrorDetails => ({ message: 'The server ended the stream.' }),
-  inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds. Reconnecting.` }),
-  headersFunction: (error: unknown): ErrorDetails => ({ message: `The headers function failed: ${asError(error).message}`, error: asError(error) }),
-  network: (error: unknown): ErrorDetails => ({ message: `The connection failed (${asError(error).message}). Reconnecting.`, error: asError(error) }),
-  aborted: (error: unknown): ErrorDetails => ({
-    message: 'The request was aborted by the browser or the user (not by close()); EventSource does not retry.',
-    error: asError(error),
-  }),
-  cors: (error: unknown, url: string): ErrorDetails => ({
-    message:
-      `The server at ${new URL(url).origin} answered, but the browser blocked the response (CORS). It must allow ` +
-      'this origin (Access-Control-Allow-Origin), credentials if withCredentials is set, and any custom header ' +
-      '(Access-Control-Allow-Headers, on the preflight OPTIONS request).',
-    error: asError(error),
-  }),
+  inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds.` }),
+  headersFunction: (error: unknown): ErrorDetails => withCause('The headers function failed', error),
+  network: (error: unknown): ErrorDetails => withCause('The connection failed', error),
+  // Not by close(): that fires nothing.
+  aborted: (error: unknown): ErrorDetails => withCause('The browser or the user aborted the request', error),
+  cors: (error: unknown, url: string): ErrorDetails =>
+    withCause(`CORS blocked the response of ${new URL(url).origin}: see its Access-Control-Allow-Origin, -Credentials and -Headers`, error),
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
+/** The message followed by the underlying error's, and that error. */
+function withCause(message: string, cause: unknown): ErrorDetails {
+  const error = cause instanceof Error ? cause : new Error(String(cause))
+  return { message: `${message} (${error.message}).`, error }
 }

@@ -5,7 +5,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
 import { createParser, type ParsedEvent, type Parser } from './parser'
-import { buildRequest, findInvalidHeader, seedLastEventId, withoutQueryParameter, type HeadersInit } from './request'
+import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit } from './request'
 import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
 import { diagnostics } from './diagnostics'
 import { emptySlot, setEventHandler } from './event-handler'
@@ -191,22 +191,23 @@ export class EventSource extends EventTarget {
     const generation = this.#generation
     // Not in the spec: the inactivity timeout also covers a headers function that never settles.
     this.#startInactivityTimer()
-    let headers: HeadersInit | undefined
+    let init: HeadersInit | undefined
     try {
-      headers = await this.#resolveHeaders()
+      init = await this.#resolveHeaders()
     } catch (error) {
       if (generation !== this.#generation) return
       return this.#reestablishConnection(diagnostics.headersFunction(error))
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
     if (generation !== this.#generation) return
-    // Not in the spec: a header HTTP cannot carry (a name that is not a token; CR, LF, NUL or a character
-    // above U+00FF in a value) is refused before anything is sent.
-    const invalidHeader = findInvalidHeader(headers)
-    if (invalidHeader !== undefined) return this.#failConnection(diagnostics.invalidHeader(invalidHeader))
+    // Not in the spec: a header HTTP cannot carry is refused before anything is sent.
+    const headers = readHeaders(init)
+    if ('invalid' in headers) return this.#failConnection(diagnostics.invalidHeader(headers.invalid))
     if (!this.#lastEventIdSeeded) {
+      // Not in the spec: a custom Last-Event-ID header is how pages resume from an id they stored. It
+      // becomes the initial last event ID, which the spec's rules then govern.
       this.#lastEventIdSeeded = true
-      this.#lastEventId = seedLastEventId(headers)
+      this.#lastEventId = headers.get('last-event-id') ?? ''
     }
     this.#parser.reset(this.#lastEventId)
     const queryParameter = this.#lastEventIdHeaderRefused ? (this.#options.lastEventIdQueryParameterName ?? 'lastEventId') : this.#options.lastEventIdQueryParameterName
@@ -221,7 +222,7 @@ export class EventSource extends EventTarget {
       forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
     })
     this.#addedQueryParameter = this.#lastEventId !== '' ? queryParameter : undefined
-    this.#sentLastEventIdHeader = 'Last-Event-ID' in request.headers
+    this.#sentLastEventIdHeader = 'last-event-id' in request.headers
     this.#connection = this.#transport(request, this.#transportHandlers)
   }
 
@@ -278,6 +279,7 @@ export class EventSource extends EventTarget {
     this.#stopConnection()
     if (this.#readyState === CLOSED) return
     this.#readyState = CLOSED
+    details.message += ' EventSource does not retry.'
     this.#fire(new EventSourceErrorEvent(details))
   }
 
@@ -290,6 +292,7 @@ export class EventSource extends EventTarget {
     // 2. Wait a delay equal to the reconnection time. 5. If readyState is not CONNECTING, return: close()
     // clears this timer, also from inside the error handler, which is why it is set before firing.
     this.#reconnectTimer = setTimeout(() => void this.#connect(), this.#reconnectionTime)
+    details.message += ` Reconnecting in ${this.#reconnectionTime} ms.`
     this.#fire(new EventSourceErrorEvent(details))
   }
 

@@ -2,7 +2,7 @@
 
 /** What the EventSource knows about a failure; every field is optional but `message`. */
 export interface ErrorDetails {
-  /** A readable reason, e.g. "No activity within 45000 milliseconds. Reconnecting." */
+  /** A readable reason, e.g. "No activity within 45000 milliseconds. Reconnecting in 3000 ms." */
   message: string
   /** The HTTP status, when a response arrived. */
   status?: number

@@ -1,5 +1,5 @@
 /**
- * Builds the request each connection attempt sends. Pure: no I/O.
+ * Builds the request each connection attempt sends. No I/O.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource
  */
@@ -10,6 +10,7 @@ export type HeadersInit = Record<string, string> | Headers | Array<[string, stri
 /** What a transport needs to send one request. */
 export interface SSERequest {
   url: string
+  /** Header names in lower case, as `Headers` gives them. */
   headers: Record<string, string>
   /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
   credentials: 'include' | 'same-origin'
@@ -27,8 +28,8 @@ export interface RequestOptions {
    */
   headersOrigin: string
   withCredentials: boolean
-  /** Custom headers, already resolved when given as a function. */
-  headers?: HeadersInit
+  /** Custom headers (see readHeaders). */
+  headers: Headers
   /** The last event ID string; sent when not empty. A custom Last-Event-ID header is never sent. */
   lastEventId: string
   /** Send the id in the Last-Event-ID header (the spec's way); false when CORS refused that header. */
@@ -38,62 +39,52 @@ export interface RequestOptions {
   forwardHeadersOnCrossOriginRedirect?: boolean
 }
 
-const LAST_EVENT_ID = 'last-event-id'
-
-export function buildRequest(options: RequestOptions): SSERequest {
-  const { withCredentials, lastEventId, lastEventIdHeader, lastEventIdQueryParameterName } = options
-  // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
-  // the user asked for it, and a server that needs another value has no other way to get it.
-  const headers: Record<string, string> = { Accept: 'text/event-stream' }
-  let url = options.url
-  const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
-  if (forwardHeadersOnCrossOriginRedirect || new URL(url).origin === options.headersOrigin) {
-    for (const [name, value] of entriesOf(options.headers)) {
-      // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID (see seedLastEventId).
-      if (name.toLowerCase() !== LAST_EVENT_ID) setHeader(headers, name, value)
+/**
+ * Not in the spec: the custom headers, checked by the platform's `Headers` as fetch would check them
+ * (a name must be a token; a value may hold neither CR, LF nor NUL, nor characters above U+00FF).
+ * Returns the name of the first header HTTP cannot carry instead, so that nothing is sent.
+ */
+export function readHeaders(init: HeadersInit | undefined): Headers | { invalid: string } {
+  const headers = new Headers()
+  // Headers and lists of pairs are iterable; plain objects are not.
+  const entries = init === undefined ? [] : Symbol.iterator in init ? init : Object.entries(init)
+  for (const [name, value] of entries) {
+    try {
+      headers.append(name, value)
+    } catch {
+      return { invalid: name }
     }
   }
+  return headers
+}
+
+export function buildRequest(options: RequestOptions): SSERequest {
+  const { withCredentials, lastEventId, lastEventIdQueryParameterName } = options
+  let url = options.url
+  const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
+  const headers = new Headers(forwardHeadersOnCrossOriginRedirect || new URL(url).origin === options.headersOrigin ? options.headers : undefined)
+  // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID.
+  headers.delete('last-event-id')
+  // The spec lets the user agent set `Accept: text/event-stream`. A custom Accept header replaces it:
+  // the user asked for it, and a server that needs another value has no other way to get it.
+  if (!headers.has('accept')) headers.set('accept', 'text/event-stream')
   if (lastEventId !== '') {
     // Reestablish step 5: if the last event ID string is not the empty string, set `Last-Event-ID`.
-    if (lastEventIdHeader) setHeader(headers, 'Last-Event-ID', utf8ByteString(lastEventId))
+    if (options.lastEventIdHeader) headers.set('last-event-id', utf8ByteString(lastEventId))
     if (lastEventIdQueryParameterName) {
       const withId = new URL(url)
       withId.searchParams.set(lastEventIdQueryParameterName, lastEventId)
       url = withId.href
     }
   }
-  return { url, headers, credentials: withCredentials ? 'include' : 'same-origin', forwardHeadersOnCrossOriginRedirect }
-}
-
-/**
- * Not in the spec: a custom `Last-Event-ID` header is how pages resume from an id they stored. It becomes
- * the source's initial last event ID, which the spec's rules then govern: sent on every request until
- * the stream sets another id, or an empty one.
- */
-export function seedLastEventId(headers: HeadersInit | undefined): string {
-  for (const [name, value] of entriesOf(headers)) if (name.toLowerCase() === LAST_EVENT_ID) return value
-  return ''
-}
-
-// An HTTP token for names. Values may not hold CR, LF or NUL, which would end or split the header,
-// nor characters above U+00FF, which a header (a byte string) cannot carry.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const FORBIDDEN_IN_VALUE = /[\r\n\0\u0100-\uffff]/
-
-/** Not in the spec: the name of the first custom header HTTP cannot carry, if any. */
-export function findInvalidHeader(headers: HeadersInit | undefined): string | undefined {
-  for (const [name, value] of entriesOf(headers)) {
-    if (!HEADER_NAME.test(name) || FORBIDDEN_IN_VALUE.test(String(value))) return name
-  }
-  return undefined
+  return { url, headers: Object.fromEntries(headers), credentials: withCredentials ? 'include' : 'same-origin', forwardHeadersOnCrossOriginRedirect }
 }
 
 /**
  * The Last-Event-ID value is the id's UTF-8 bytes. Fetch takes header values as byte strings (one
- * character a byte, and rejects characters above U+00FF), so non-ASCII ids are passed byte by byte.
+ * character a byte, and rejects characters above U+00FF), so the id is passed byte by byte.
  */
 function utf8ByteString(text: string): string {
-  if (/^[\x00-\x7f]*$/.test(text)) return text
   let bytes = ''
   for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte)
   return bytes
@@ -105,24 +96,4 @@ export function withoutQueryParameter(url: string, name: string): string {
   if (!parsed.searchParams.has(name)) return url
   parsed.searchParams.delete(name)
   return parsed.href
-}
-
-/** Header names are case-insensitive: a new value replaces any spelling of the same name. */
-function setHeader(headers: Record<string, string>, name: string, value: string): void {
-  const lowerName = name.toLowerCase()
-  for (const existing of Object.keys(headers)) {
-    if (existing.toLowerCase() === lowerName) delete headers[existing]
-  }
-  headers[name] = value
-}
-
-function entriesOf(headers: HeadersInit | undefined): Iterable<[string, string]> {
-  if (headers === undefined) return []
-  if (Array.isArray(headers)) return headers
-  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
-    const entries: Array<[string, string]> = []
-    ;(headers as Headers).forEach((value, name) => entries.push([name, value]))
-    return entries
-  }
-  return Object.entries(headers as Record<string, string>)
 }

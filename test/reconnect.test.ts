@@ -29,7 +29,7 @@ describe('reestablishing the connection', () => {
     first.end()
     await until(() => events.length === 2)
     expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['error', 0]])
-    expect(events[1]!.message).toBe('The server ended the stream.')
+    expect(events[1]!.message).toBe('The server ended the stream. Reconnecting in 3000 ms.')
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME - 1)
     expect(route.connections).toHaveLength(1)
     await vi.advanceTimersByTimeAsync(1)
@@ -49,7 +49,7 @@ describe('reestablishing the connection', () => {
     first.fail()
     const error = await nextEvent<Event & { message: string }>(source, 'error')
     expect(source.readyState).toBe(EventSource.CONNECTING)
-    expect(error.message).toMatch(/^The connection failed \(.+\)\. Reconnecting\.$/)
+    expect(error.message).toMatch(/^The connection failed \(.+\)\. Reconnecting in 3000 ms\.$/)
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
     expect(route.connections).toHaveLength(2)
   })
@@ -238,7 +238,7 @@ describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () =>
     server.use(route.handler)
     // The fetch refuses, as a browser whose preflight failed, any request that carries Last-Event-ID.
     const fetch = vi.fn<FetchLike>((url, init) => {
-      if (init.mode === 'cors' && 'Last-Event-ID' in init.headers) return Promise.reject(new TypeError('Failed to fetch'))
+      if (init.mode === 'cors' && 'last-event-id' in init.headers) return Promise.reject(new TypeError('Failed to fetch'))
       if (init.mode === 'no-cors') return Promise.resolve({ type: 'opaque', status: 0, statusText: '', url: '', headers: new Headers(), body: null })
       return globalThis.fetch(url, init)
     })
@@ -306,7 +306,7 @@ describe('[non-spec] the headers function', () => {
       },
     })
     const error = await nextEvent<Event & { message: string; error: Error }>(source, 'error')
-    expect(error.message).toBe('The headers function failed: token service down')
+    expect(error.message).toBe('The headers function failed (token service down). Reconnecting in 3000 ms.')
     expect(error.error.message).toBe('token service down')
     expect(source.readyState).toBe(EventSource.CONNECTING)
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
@@ -337,7 +337,7 @@ describe('[non-spec] heartbeatTimeout', () => {
     await vi.advanceTimersByTimeAsync(999)
     expect(events.map((e) => e.type)).toEqual(['open'])
     await vi.advanceTimersByTimeAsync(1)
-    expect(events[1]).toEqual({ type: 'error', readyState: 0, status: undefined, message: 'No activity within 1000 milliseconds. Reconnecting.' })
+    expect(events[1]).toEqual({ type: 'error', readyState: 0, status: undefined, message: 'No activity within 1000 milliseconds. Reconnecting in 3000 ms.' })
     await first.cancelled
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)
     expect(route.connections).toHaveLength(2)
@@ -364,7 +364,7 @@ describe('[non-spec] heartbeatTimeout', () => {
     const source = open({ heartbeatTimeout: 2000 })
     const events = trace(source)
     await vi.advanceTimersByTimeAsync(2000)
-    expect(events).toEqual([{ type: 'error', readyState: 0, status: undefined, message: 'No activity within 2000 milliseconds. Reconnecting.' }])
+    expect(events).toEqual([{ type: 'error', readyState: 0, status: undefined, message: 'No activity within 2000 milliseconds. Reconnecting in 3000 ms.' }])
   })
 
   it.each([undefined, 0])('is off when %j, as native: a silent stream stays open', async (heartbeatTimeout) => {
@@ -389,7 +389,7 @@ describe('[non-spec] heartbeatTimeout', () => {
     })
     const events = trace(source)
     await vi.advanceTimersByTimeAsync(1000)
-    expect(events).toEqual([{ type: 'error', readyState: 0, status: undefined, message: 'No activity within 1000 milliseconds. Reconnecting.' }])
+    expect(events).toEqual([{ type: 'error', readyState: 0, status: undefined, message: 'No activity within 1000 milliseconds. Reconnecting in 3000 ms.' }])
     // The first call answers during the reconnect wait: too late, it must not open a second connection.
     resolveFirst({ Authorization: 'Bearer first' })
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)

@@ -11,8 +11,8 @@ import type { FetchLike, FetchLikeResponse } from './fetch'
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 // Fetch's own limit: more is a network error.
 const MAX_REDIRECTS = 20
-// The headers the EventSource itself sets; custom ones are dropped on a cross-origin hop.
-const OWN_HEADERS = new Set(['accept', 'last-event-id'])
+// The headers the EventSource itself sets (names in lower case); custom ones are dropped on a cross-origin hop.
+const OWN_HEADERS = /^(accept|last-event-id)$/
 
 /** Fetches the request, following redirects; returns the final response and its URL. */
 export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<{ response: FetchLikeResponse; url: string }> {
@@ -33,7 +33,7 @@ export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequ
     if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new TypeError(`Redirect to a URL that is not http(s): ${next.protocol}`)
     if (next.username || next.password) throw new TypeError('Redirect to a URL with credentials')
     if (next.origin !== new URL(url).origin && !request.forwardHeadersOnCrossOriginRedirect) {
-      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => OWN_HEADERS.has(name.toLowerCase())))
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => OWN_HEADERS.test(name)))
     }
     url = next.href
   }
