@@ -1,14 +1,37 @@
+import type { Plugin } from 'esbuild'
 import { defineConfig } from 'tsup'
+
+/**
+ * Browser builds take `redirects.browser.ts` in place of `redirects.ts`: pages and workers never follow
+ * redirects by hand, so that code would only weigh on every page that loads the library.
+ */
+const browserModules: Plugin = {
+  name: 'browser-modules',
+  setup(build) {
+    build.onResolve({ filter: /\/redirects$/ }, (args) => ({ path: `${args.resolveDir}/${args.path}.browser.ts` }))
+  },
+}
+
+const entry = { index: 'src/index.ts', auto: 'src/auto.ts' }
 
 export default defineConfig([
   {
     // The npm package: ESM and CJS, each with its own type declarations.
-    entry: { index: 'src/index.ts', auto: 'src/auto.ts' },
+    entry,
     format: ['esm', 'cjs'],
     dts: true,
     target: 'es2022',
     clean: true,
     sourcemap: true,
+  },
+  {
+    // The same for bundlers that target browsers (the exports map's "browser" condition).
+    entry,
+    outDir: 'dist/browser',
+    format: ['esm', 'cjs'],
+    target: 'es2022',
+    sourcemap: true,
+    esbuildPlugins: [browserModules],
   },
   {
     // The script-tag build: a minified browser global (IIFE) that defines window.SSEPolyfill.
@@ -18,5 +41,6 @@ export default defineConfig([
     minify: true,
     target: 'es2022',
     sourcemap: true,
+    esbuildPlugins: [browserModules],
   },
 ])

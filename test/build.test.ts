@@ -62,6 +62,15 @@ describe('the built package', () => {
     expect(await node(['-e', script])).toBe('true')
   })
 
+  it('resolves to the browser build under the "browser" condition, which streams too', async () => {
+    const resolved = `console.log(import.meta.resolve('sse-polyfill').split('/dist/')[1], import.meta.resolve('sse-polyfill/auto').split('/dist/')[1])`
+    expect(await node(['--conditions=browser', '--input-type=module', '-e', resolved])).toBe('browser/index.js browser/auto.js')
+    const required = `console.log(require.resolve('sse-polyfill').split('/dist/')[1])`
+    expect(await node(['--conditions=browser', '-e', required])).toBe('browser/index.cjs')
+    const script = `import { EventSource } from 'sse-polyfill'\n${receiveOne(server.url('/hello'))}`
+    expect(await node(['--conditions=browser', '--input-type=module', '-e', script])).toBe('Bearer built')
+  })
+
   it('ships type declarations that a node16 TypeScript project resolves for import and require', async () => {
     const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname
     await expect(node([tsc, '-p', 'test/fixtures/consumer/tsconfig.json'])).resolves.toBe('')

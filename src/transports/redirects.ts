@@ -1,12 +1,13 @@
 /**
  * Not in the spec: outside browsers, redirects are followed here rather than by fetch, so that custom
  * headers (Authorization, cookies, API keys) do not reach another origin, the flaw behind the
- * eventsource package's CVE-2022-1650. Browsers keep fetch's own following: there CORS makes another
- * origin consent to each custom header, and fetch drops Authorization.
+ * eventsource package's CVE-2022-1650. Pages and workers keep fetch's own following (see
+ * `redirects.browser.ts`, which the browser builds use instead of this module).
  */
 import type { SSERequest } from '../request'
 import { enforcesCors } from './environment'
-import type { FetchLike, FetchLikeResponse } from './fetch'
+import type { FetchLike } from './fetch'
+import { fetchFollowingRedirects as fetchInBrowser, requestInit, type FetchedResponse } from './redirects.browser'
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 // Fetch's own limit: more is a network error.
@@ -14,15 +15,11 @@ const MAX_REDIRECTS = 20
 // The headers the EventSource itself sets (names in lower case); custom ones are dropped on a cross-origin hop.
 const OWN_HEADERS = /^(accept|last-event-id)$/
 
-/** Fetches the request, following redirects; returns the final response and its URL. */
-export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<{ response: FetchLikeResponse; url: string }> {
-  // The spec's request: mode "cors", credentials per withCredentials, cache mode "no-store" (which
-  // makes fetch send `Cache-Control: no-cache` itself, without the preflight an author-set one causes).
-  const init = { method: 'GET', credentials: request.credentials, cache: 'no-store', mode: 'cors', signal } as const
-  if (enforcesCors()) return { response: await fetch(request.url, { ...init, headers: request.headers, redirect: 'follow' }), url: request.url }
+export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<FetchedResponse> {
+  if (enforcesCors()) return fetchInBrowser(fetch, request, signal)
   let { url, headers } = request
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' })
+    const response = await fetch(url, requestInit(request, headers, 'manual', signal))
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null
     // A 3xx without Location is a response like any other (and fails the connection).
     if (location === null) return { response, url }

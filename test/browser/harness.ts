@@ -9,7 +9,10 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import type { TraceEntry } from '../helpers/events'
 import { startServer, type RouteHandler, type TestServer } from '../server/sse-server'
 
-/** Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or `dist/index.js`. */
+/**
+ * Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or the ESM build
+ * browser bundlers resolve (`dist/browser/index.js`, through the exports map's "browser" condition).
+ */
 export type Implementation = 'native' | 'global' | 'esm'
 export const IMPLEMENTATIONS: Implementation[] = ['native', 'global', 'esm']
 
@@ -89,8 +92,8 @@ export async function startHarness(): Promise<Harness> {
   page.route('/', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE))
   page.route('/client.js', serveText(`${CLIENT}\nglobalThis.runScenario = runScenario`))
   page.route('/worker-classic.js', serveText(`importScripts('/dist/sse-polyfill.global.js')\n${WORKER}`))
-  page.route('/worker-module.js', serveText(`import * as esm from '/dist/index.js'\nglobalThis.SSEPolyfillESM = esm\n${WORKER}`))
-  for (const file of ['index.js', 'sse-polyfill.global.js', ...chunkFiles()]) {
+  page.route('/worker-module.js', serveText(`import * as esm from '/dist/browser/index.js'\nglobalThis.SSEPolyfillESM = esm\n${WORKER}`))
+  for (const file of ['sse-polyfill.global.js', 'browser/index.js', ...chunkFiles()]) {
     page.route(`/dist/${file}`, serveText(readFileSync(new URL(file, dist), 'utf8'), CONTENT_TYPES[extname(file)]))
   }
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
@@ -129,15 +132,15 @@ function serveText(text: string, contentType = 'text/javascript'): RouteHandler 
   return (_request, response) => response.writeHead(200, { 'Content-Type': contentType }).end(text)
 }
 
-/** The ESM build's shared chunks, which index.js imports. */
+/** The browser ESM build's shared chunks, which its index.js imports. */
 function chunkFiles(): string[] {
-  const index = readFileSync(new URL('index.js', dist), 'utf8')
-  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => match[1]!)
+  const index = readFileSync(new URL('browser/index.js', dist), 'utf8')
+  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => `browser/${match[1]!}`)
 }
 
 const PAGE = `<!doctype html><title>harness</title>
 <script src="/dist/sse-polyfill.global.js"></script>
-<script type="module">import * as esm from '/dist/index.js'; globalThis.SSEPolyfillESM = esm</script>
+<script type="module">import * as esm from '/dist/browser/index.js'; globalThis.SSEPolyfillESM = esm</script>
 <script src="/client.js"></script>`
 
 /**

@@ -1,0 +1,69 @@
+/**
+ * The size budget: what `import { EventSource } from 'sse-polyfill'` adds to an app, bundled from the
+ * built package and minified by esbuild, then gzip -9; and the script-tag file as served. `npm test`
+ * builds first. A change that grows past a budget fails here: shrink it, or raise the budget on purpose.
+ */
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { build, type Platform } from 'esbuild'
+import { describe, expect, it } from 'vitest'
+
+/** Bytes, gzip -9. The README's size table shows the measured figures. */
+export const BUDGET = {
+  browserBundle: 4000,
+  nodeBundle: 4300,
+  scriptTag: 4150,
+}
+
+/** The app: one import by the package's name, resolved through its exports map as the platform's bundlers do. */
+async function bundledSize(platform: Platform): Promise<number> {
+  const result = await build({
+    stdin: { contents: "import { EventSource } from 'sse-polyfill'\nglobalThis.EventSource = EventSource", resolveDir: process.cwd() },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform,
+    write: false,
+    logLevel: 'silent',
+  })
+  return gzipSize(result.outputFiles[0]!.contents)
+}
+
+function gzipSize(bytes: Uint8Array): number {
+  return gzipSync(bytes, { level: 9 }).length
+}
+
+describe('size budget (gzip -9)', () => {
+  it(`a browser app's import { EventSource }: at most ${BUDGET.browserBundle} B`, async () => {
+    const size = await bundledSize('browser')
+    console.info(`browser bundle: ${size} B`)
+    expect(size).toBeLessThanOrEqual(BUDGET.browserBundle)
+  })
+
+  it(`a Node app's import { EventSource } (redirects followed by hand): at most ${BUDGET.nodeBundle} B`, async () => {
+    const size = await bundledSize('node')
+    console.info(`node bundle: ${size} B`)
+    expect(size).toBeLessThanOrEqual(BUDGET.nodeBundle)
+  })
+
+  it(`the script-tag file: at most ${BUDGET.scriptTag} B`, () => {
+    const size = gzipSize(readFileSync('dist/sse-polyfill.global.js'))
+    console.info(`script tag: ${size} B`)
+    expect(size).toBeLessThanOrEqual(BUDGET.scriptTag)
+  })
+
+  it('the browser builds leave out the code that follows redirects by hand', () => {
+    // Its error for too many redirects ("More than 20 redirects") marks it.
+    const marker = 'More than'
+    expect(withChunks('dist/index.js')).toContain(marker)
+    expect(withChunks('dist/browser/index.js')).not.toContain(marker)
+    expect(readFileSync('dist/sse-polyfill.global.js', 'utf8')).not.toContain(marker)
+  })
+})
+
+/** An ESM build's entry and the shared chunks it imports. */
+function withChunks(entry: string): string {
+  const text = readFileSync(entry, 'utf8')
+  const chunks = [...text.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => readFileSync(new URL(match[1]!, `file://${process.cwd()}/${entry}`), 'utf8'))
+  return [text, ...chunks].join('\n')
+}
