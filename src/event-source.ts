@@ -5,10 +5,10 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
 import { createParser, type ParsedEvent, type Parser } from './parser'
-import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit } from './request'
+import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit, type SSERequest } from './request'
 import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
 import { diagnostics } from './diagnostics'
-import { emptySlot, setEventHandler } from './event-handler'
+import { createEventHandlers } from './event-handler'
 import { resolveUrl } from './url'
 import { createFetchTransport, type FetchLike } from './transports/fetch'
 import { MAX_TIMEOUT, startInactivityTimer, type InactivityTimer } from './inactivity-timer'
@@ -91,29 +91,25 @@ export class EventSource extends EventTarget {
   // The request's current URL: after redirects, the last one. Fetch appends each redirect's target to the
   // request's URL list, and reconnecting fetches the same request again, so it starts there (as Chromium does).
   #requestUrl: string
-  // The query parameter this connection's request added for the last event ID, if any.
-  #addedQueryParameter: string | undefined
   readonly #withCredentials: boolean
   readonly #options: EventSourceOptions
   readonly #transport: Transport
   readonly #transportHandlers: TransportHandlers
   #readyState: 0 | 1 | 2 = CONNECTING
-  #lastEventId = ''
-  #lastEventIdSeeded = false
+  // Undefined until the first connect seeds it (see #connect).
+  #lastEventId: string | undefined
   // Not in the spec: set when CORS refused the Last-Event-ID header; the id then goes in the query.
   #lastEventIdHeaderRefused = false
-  #sentLastEventIdHeader = false
   #reconnectionTime = DEFAULT_RECONNECTION_TIME
   #origin = ''
   // Counts stopped connections, so that async work of a stopped one (a pending headers function) is dropped.
   #generation = 0
+  #request: SSERequest | undefined
   #connection: Connection | undefined
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
   #inactivityTimer: InactivityTimer | undefined
   readonly #parser: Parser
-  readonly #onopen = emptySlot()
-  readonly #onmessage = emptySlot()
-  readonly #onerror = emptySlot()
+  readonly #handlers = createEventHandlers(this)
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
     super()
@@ -135,7 +131,7 @@ export class EventSource extends EventTarget {
     const { fetch } = this.#options
     this.#transport = createFetchTransport(() => fetch ?? ((url, init) => globalThis.fetch(url, init)))
     this.#transportHandlers = {
-      onResponse: (response) => this.#processResponse(response),
+      onResponse: (response, url) => this.#processResponse(response, url),
       onChunk: (text) => this.#processChunk(text),
       // 14. processResponseEndOfBody: reestablish the connection (not a failure).
       onEnd: () => this.#reestablishConnection(diagnostics.endOfStream()),
@@ -161,24 +157,24 @@ export class EventSource extends EventTarget {
   }
 
   get onopen(): EventHandler<Event> {
-    return this.#onopen.handler
+    return this.#handlers.get('open') as EventHandler<Event>
   }
   set onopen(value: EventHandler<Event>) {
-    setEventHandler(this, 'open', this.#onopen, value)
+    this.#handlers.set('open', value)
   }
 
   get onmessage(): EventHandler<MessageEvent<string>> {
-    return this.#onmessage.handler
+    return this.#handlers.get('message') as EventHandler<MessageEvent<string>>
   }
   set onmessage(value: EventHandler<MessageEvent<string>>) {
-    setEventHandler(this, 'message', this.#onmessage, value)
+    this.#handlers.set('message', value)
   }
 
   get onerror(): EventHandler<ErrorEventLike> {
-    return this.#onerror.handler
+    return this.#handlers.get('error') as EventHandler<ErrorEventLike>
   }
   set onerror(value: EventHandler<ErrorEventLike>) {
-    setEventHandler(this, 'error', this.#onerror, value)
+    this.#handlers.set('error', value)
   }
 
   /** Aborts the connection or the pending reconnect and sets CLOSED; no event fires afterwards. */
@@ -203,27 +199,22 @@ export class EventSource extends EventTarget {
     // Not in the spec: a header HTTP cannot carry is refused before anything is sent.
     const headers = readHeaders(init)
     if ('invalid' in headers) return this.#failConnection(diagnostics.invalidHeader(headers.invalid))
-    if (!this.#lastEventIdSeeded) {
-      // Not in the spec: a custom Last-Event-ID header is how pages resume from an id they stored. It
-      // becomes the initial last event ID, which the spec's rules then govern.
-      this.#lastEventIdSeeded = true
-      this.#lastEventId = headers.get('last-event-id') ?? ''
-    }
-    this.#parser.reset(this.#lastEventId)
-    const queryParameter = this.#lastEventIdHeaderRefused ? (this.#options.lastEventIdQueryParameterName ?? 'lastEventId') : this.#options.lastEventIdQueryParameterName
-    const request = buildRequest({
+    // Not in the spec: a custom Last-Event-ID header is how pages resume from an id they stored. It
+    // becomes the initial last event ID, which the spec's rules then govern.
+    const lastEventId = (this.#lastEventId ??= headers.get('last-event-id') ?? '')
+    this.#parser.reset(lastEventId)
+    const { lastEventIdQueryParameterName } = this.#options
+    this.#request = buildRequest({
       url: this.#requestUrl,
       headersOrigin: new URL(this.#url).origin,
       withCredentials: this.#withCredentials,
       headers,
-      lastEventId: this.#lastEventId,
+      lastEventId,
       lastEventIdHeader: !this.#lastEventIdHeaderRefused,
-      lastEventIdQueryParameterName: queryParameter,
+      lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
       forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
     })
-    this.#addedQueryParameter = this.#lastEventId !== '' ? queryParameter : undefined
-    this.#sentLastEventIdHeader = 'last-event-id' in request.headers
-    this.#connection = this.#transport(request, this.#transportHandlers)
+    this.#connection = this.#transport(this.#request, this.#transportHandlers)
   }
 
   /**
@@ -235,16 +226,16 @@ export class EventSource extends EventTarget {
     return typeof headers === 'function' ? headers() : headers
   }
 
-  #processResponse(response: TransportResponse): void {
+  #processResponse(response: TransportResponse, url: string): void {
     this.#inactivityTimer?.touch()
-    const { status, statusText, contentType } = response
+    const { status, statusText } = response
+    const contentType = response.headers.get('content-type')
     // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
     if (status !== 200) return this.#failConnection(diagnostics.status(status, statusText))
     if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
     // Events carry the origin of the final URL, after redirects. The request's own last event ID
     // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
-    const { url } = response
-    this.#requestUrl = this.#addedQueryParameter ? withoutQueryParameter(url, this.#addedQueryParameter) : url
+    this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
     this.#announceConnection()
   }
@@ -257,7 +248,7 @@ export class EventSource extends EventTarget {
   /** 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it. */
   #processNetworkError(error: unknown, kind: FailureKind): void {
     if (kind === 'network') return this.#reestablishConnection(diagnostics.network(error))
-    if (kind === 'cors' && this.#sentLastEventIdHeader) {
+    if (kind === 'cors' && 'last-event-id' in this.#request!.headers) {
       // Not in the spec: browsers send Last-Event-ID without a preflight, fetch cannot, and a server that
       // does not allow the header in its preflight refuses the reconnect. Still CONNECTING (the error
       // event for this reconnect has fired), try again at once with the id in the query instead.
@@ -365,13 +356,10 @@ export interface EventSource {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
 }
 
-/** The MIME type's essence must be text/event-stream; parameters such as charset are allowed (and ignored). */
+/**
+ * The MIME type's essence must be text/event-stream, in any case; parameters such as charset are allowed
+ * (and ignored). MIME parsing strips HTTP whitespace only (not NBSP and the others trim() removes).
+ */
 function isEventStream(contentType: string | null): boolean {
-  if (contentType === null) return false
-  const semicolon = contentType.indexOf(';')
-  const essence = semicolon === -1 ? contentType : contentType.slice(0, semicolon)
-  // MIME parsing strips HTTP whitespace only (not NBSP and the others trim() removes).
-  return essence.replace(HTTP_WHITESPACE, '').toLowerCase() === 'text/event-stream'
+  return contentType !== null && /^[\t\n\r ]*text\/event-stream[\t\n\r ]*(;|$)/i.test(contentType)
 }
-
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g

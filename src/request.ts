@@ -16,6 +16,8 @@ export interface SSERequest {
   credentials: 'include' | 'same-origin'
   /** Not in the spec: keep custom headers when a redirect leads to another origin (see EventSourceOptions). */
   forwardHeadersOnCrossOriginRedirect: boolean
+  /** Not in the spec: the query parameter this request added for the last event ID, if any. */
+  lastEventIdQueryParameter?: string
 }
 
 export interface RequestOptions {
@@ -61,6 +63,7 @@ export function readHeaders(init: HeadersInit | undefined): Headers | { invalid:
 export function buildRequest(options: RequestOptions): SSERequest {
   const { withCredentials, lastEventId, lastEventIdQueryParameterName } = options
   let url = options.url
+  let lastEventIdQueryParameter: string | undefined
   const forwardHeadersOnCrossOriginRedirect = Boolean(options.forwardHeadersOnCrossOriginRedirect)
   const headers = new Headers(forwardHeadersOnCrossOriginRedirect || new URL(url).origin === options.headersOrigin ? options.headers : undefined)
   // The EventSource owns Last-Event-ID: a custom one only seeds its last event ID.
@@ -75,9 +78,11 @@ export function buildRequest(options: RequestOptions): SSERequest {
       const withId = new URL(url)
       withId.searchParams.set(lastEventIdQueryParameterName, lastEventId)
       url = withId.href
+      lastEventIdQueryParameter = lastEventIdQueryParameterName
     }
   }
-  return { url, headers: Object.fromEntries(headers), credentials: withCredentials ? 'include' : 'same-origin', forwardHeadersOnCrossOriginRedirect }
+  const credentials = withCredentials ? 'include' : 'same-origin'
+  return { url, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
 }
 
 /**
@@ -90,10 +95,10 @@ function utf8ByteString(text: string): string {
   return bytes
 }
 
-/** The URL without the named query parameter (the one this library adds for the last event ID). */
-export function withoutQueryParameter(url: string, name: string): string {
+/** The URL without the named query parameter (the one this library adds for the last event ID), if any. */
+export function withoutQueryParameter(url: string, name: string | undefined): string {
   const parsed = new URL(url)
-  if (!parsed.searchParams.has(name)) return url
+  if (name === undefined || !parsed.searchParams.has(name)) return url
   parsed.searchParams.delete(name)
   return parsed.href
 }

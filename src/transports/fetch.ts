@@ -55,13 +55,8 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
         return
       }
       if (signal.aborted) return
-      handlers.onResponse({
-        status: response.status,
-        statusText: response.statusText,
-        contentType: response.headers.get('content-type'),
-        // Mocked and custom fetches may leave `url` empty.
-        url: response.url || finalUrl,
-      })
+      // Mocked and custom fetches may leave `url` empty.
+      handlers.onResponse(response, response.url || finalUrl)
       if (signal.aborted) return
       // A body-less 200 is a stream that ended at once.
       if (!response.body) return handlers.onEnd()

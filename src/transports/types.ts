@@ -1,13 +1,10 @@
 import type { SSERequest } from '../request'
 
-/** What the EventSource learns from a response before its body. */
+/** What the EventSource reads of a response before its body (a fetch Response has it). */
 export interface TransportResponse {
   status: number
   statusText: string
-  /** The raw Content-Type header, or null when there is none. */
-  contentType: string | null
-  /** The final URL, after redirects. */
-  url: string
+  headers: { get(name: string): string | null }
 }
 
 /**
@@ -22,7 +19,8 @@ export type FailureKind = 'network' | 'aborted' | 'cors'
  * the request fails before any response, onError alone.
  */
 export interface TransportHandlers {
-  onResponse(response: TransportResponse): void
+  /** `url` is the final URL, after redirects. */
+  onResponse(response: TransportResponse, url: string): void
   /** The next piece of the body, decoded as UTF-8 (stream mode, one leading BOM dropped). */
   onChunk(text: string): void
   /** The body ended normally. */
