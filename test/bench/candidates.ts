@@ -198,7 +198,7 @@ export const candidates: Candidate[] = [
     kind: 'client',
     run(corpus) {
       return stream(this.name, corpus, ({ url, fetch, message, fail }) => {
-        const source = new ours.EventSource(url, { fetch: fetch as import('../../src/index').FetchLike })
+        const source = new ours.EventSource(url, { fetch })
         source.addEventListener('message', (event) => message(event.data))
         source.addEventListener('error', (event) => fail(event.message))
         return () => source.close()
