@@ -8,19 +8,19 @@ import { candidates } from './candidates'
 import { buildCorpora, DEFAULT_EVENTS } from './corpora'
 import { corpusTable, header, measure, resultTable, summaryTable, type Result } from './measure'
 
-function positiveInteger(name: string, fallback: number): number {
+function integer(name: string, fallback: number, min = 1): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${raw}`)
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, not ${raw}`)
   return value
 }
 
 if (typeof globalThis.gc !== 'function') throw new Error('Run with node --expose-gc (npm run bench does)')
 
-const options = { runs: positiveInteger('BENCH_RUNS', 7), warmup: positiveInteger('BENCH_WARMUP', 2) }
+const options = { runs: integer('BENCH_RUNS', 7), warmup: integer('BENCH_WARMUP', 2, 0) }
 const wanted = process.env.BENCH_CORPORA?.split(',').filter(Boolean)
-const corpora = buildCorpora(positiveInteger('BENCH_EVENTS', DEFAULT_EVENTS)).filter((c) => !wanted || wanted.includes(c.name))
+const corpora = buildCorpora(integer('BENCH_EVENTS', DEFAULT_EVENTS)).filter((c) => !wanted || wanted.includes(c.name))
 
 console.log(header(options))
 console.log()
