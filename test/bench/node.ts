@@ -21,6 +21,7 @@ if (typeof globalThis.gc !== 'function') throw new Error('Run with node --expose
 const options = { runs: integer('BENCH_RUNS', 7), warmup: integer('BENCH_WARMUP', 2, 0) }
 const wanted = process.env.BENCH_CORPORA?.split(',').filter(Boolean)
 const corpora = buildCorpora(integer('BENCH_EVENTS', DEFAULT_EVENTS)).filter((c) => !wanted || wanted.includes(c.name))
+if (corpora.length === 0) throw new Error(`BENCH_CORPORA names none of the corpora: ${process.env.BENCH_CORPORA}`)
 
 console.log(header(options))
 console.log()
