@@ -38,10 +38,13 @@ type Opener = (url: string, on: Handlers) => { close(): void }
 const scope = globalThis as unknown as Scope
 const plan = scope.BENCH_PLAN
 
-/** Every EventSource-shaped implementation gets the same listeners. */
-function listen(source: EventSource, on: Handlers): { close(): void } {
+/**
+ * Every EventSource-shaped implementation gets the same listeners. Those that claim to be drop-ins must
+ * dispatch real MessageEvents (checked once, on the last event, so it costs nothing per event).
+ */
+function listen(source: EventSource, on: Handlers, messageEvents = true): { close(): void } {
   source.addEventListener('message', (event) => on.message(event.data))
-  source.addEventListener(DONE_EVENT, () => on.done())
+  source.addEventListener(DONE_EVENT, (event) => (messageEvents && !(event instanceof MessageEvent) ? on.fail('not a MessageEvent') : on.done()))
   source.addEventListener('error', (event) => on.fail(`error event, readyState ${source.readyState}: ${(event as { message?: string }).message ?? ''}`))
   return source
 }
@@ -55,8 +58,9 @@ const OPENERS: Record<Implementation, Opener> = {
   native: (url, on) => listen(new (constructor(scope.EventSource, 'EventSource'))(url), on),
   ours: (url, on) => listen(new (constructor(scope.SSEPolyfill?.EventSource, 'SSEPolyfill'))(url), on),
   eventsource: (url, on) => listen(new (constructor(scope.BenchEventSource?.EventSource, 'eventsource'))(url), on),
-  'event-source-polyfill': (url, on) => listen(new (constructor(scope.EventSourcePolyfill, 'event-source-polyfill'))(url), on),
-  'event-source-polyfill-xhr': (url, on) => listen(new (constructor(scope.EventSourcePolyfill, 'event-source-polyfill'))(url), on),
+  // Its events are plain objects of its own.
+  'event-source-polyfill': (url, on) => listen(new (constructor(scope.EventSourcePolyfill, 'event-source-polyfill'))(url), on, false),
+  'event-source-polyfill-xhr': (url, on) => listen(new (constructor(scope.EventSourcePolyfill, 'event-source-polyfill'))(url), on, false),
   'fetch-event-source': (url, on) => {
     const fetchEventSource = scope.BenchFetchEventSource?.fetchEventSource
     if (!fetchEventSource) throw new Error('fetch-event-source did not load')

@@ -4,7 +4,11 @@
  * it prints the functions with the most self time, ours (bundled from src, so names are readable) and
  * all.
  *
- *   BENCH_PROFILE=ours,eventsource BENCH_SCENARIOS=small,latency node <this file bundled like browser.ts>
+ *   npx esbuild test/bench/browser-profile.ts --bundle --platform=node --format=esm --packages=external \
+ *     --outfile=node_modules/.cache/sse-polyfill-bench/browser-profile.mjs
+ *   BENCH_PROFILE=ours,eventsource BENCH_SCENARIOS=small,large node node_modules/.cache/sse-polyfill-bench/browser-profile.mjs
+ *
+ * BENCH_PROFILE: implementations (ours); BENCH_SCENARIOS: small,large,latency,memory (small,large,latency).
  */
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'

@@ -190,7 +190,7 @@ function report(records: RunRecord[]): string {
           LABELS[implementation],
           fixed(median(rs.map((r) => r.page.wallMs))),
           cpuRange(rs),
-          fixed((cpu * 1000) / rs[0]!.plan.events, 2),
+          fixed((cpu * 1000) / rs[0]!.plan.events, cpu * 1000 < 100 * rs[0]!.plan.events ? 2 : 0),
           fixed(cpu / nativeCpu, 2),
           fixed(median(rs.map((r) => r.cpu.rendererMain))),
           fixed(median(rs.map((r) => r.cpu.network))),
