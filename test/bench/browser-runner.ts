@@ -11,7 +11,7 @@ import { build } from 'esbuild'
 import { startServer, startStream, type RouteHandler } from '../server/sse-server'
 import { XHR_VARIANT, type Implementation, type PageResult, type Plan, type Scenario } from './browser-protocol'
 import { createStreams, type StreamSizes } from './browser-streams'
-import { cpuBetween, rendererRss, sampleTree, type CpuDelta, type ProcessSample } from './processes'
+import { cpuBetween, rendererRss, snapshot, type CpuDelta, type Snapshot } from './processes'
 
 export interface RunRecord {
   plan: Plan
@@ -83,10 +83,10 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     const { events, dataChars, bytes } = streams.of(implementation, scenario)
     return { id, implementation, scenario, streamUrl: server.url(`/stream/${id}`), events, dataChars, bytes, timeoutMs: options.timeoutMs }
   })
-  const runs = plans.map(() => ({ marks: new Map<string, ProcessSample[]>(), streamed: false, skipped: undefined as string | undefined }))
+  const runs = plans.map(() => ({ marks: new Map<string, Snapshot>(), streamed: false, skipped: undefined as string | undefined }))
   const records: RunRecord[] = []
   let root: number | undefined
-  const sample = () => (root === undefined ? [] : sampleTree(root))
+  const sample = () => snapshot(root)
 
   let resolveDone!: (records: RunRecord[]) => void
   let rejectDone!: (error: Error) => void
@@ -164,7 +164,7 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     const { implementation, scenario } = plans[id]!
     if (scenario === 'memory' && root !== undefined) {
       const guard = setInterval(() => {
-        const rss = rendererRss(sample())
+        const rss = rendererRss(sample().processes)
         if (rss <= options.memoryLimitBytes) return
         run.skipped = `renderer memory passed ${(options.memoryLimitBytes / 2 ** 20).toFixed(0)} MiB (${(rss / 2 ** 20).toFixed(0)} MiB): stream cut`
         response.destroy()
@@ -191,8 +191,9 @@ export async function startBench(options: BenchOptions): Promise<Bench> {
     const record: RunRecord = {
       plan,
       page,
-      cpu: cpuBetween(marks.get('start') ?? [], marks.get('end') ?? []),
-      rendererRss: marks.has('heap') ? rendererRss(marks.get('heap')!) : undefined,
+      // A failed (skipped) run has no end mark: it counts nothing.
+      cpu: cpuBetween(marks.get('start') ?? sample(), marks.get('end') ?? marks.get('start') ?? sample()),
+      rendererRss: marks.has('heap') ? rendererRss(marks.get('heap')!.processes) : undefined,
       skipped: run.skipped,
     }
     records.push(record)

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     scripts,
     timeoutMs: env('BENCH_TIMEOUT_MS', 60_000),
     memoryLimitBytes: env('BENCH_MEMORY_LIMIT_MB', 1536) * 2 ** 20,
-    onRecord: (record, index, total) => process.stderr.write(`[${index + 1}/${total}] ${describe(record.plan)}: ${record.skipped ?? `${record.page.wallMs.toFixed(0)} ms wall, ${record.cpu.renderer} ms renderer CPU, ${record.cpu.network} ms network`}${record.cpu.newRenderers ? `, ${record.cpu.newRenderers} new renderer(s)` : ''}\n`),
+    onRecord: (record, index, total) => process.stderr.write(`[${index + 1}/${total}] ${describe(record.plan)}: ${record.skipped ?? `${record.page.wallMs.toFixed(0)} ms wall, ${record.cpu.renderer} ms renderer CPU, ${record.cpu.network} ms network, ${record.cpu.others.toFixed(0)} ms other processes`}${record.cpu.newRenderers ? `, ${record.cpu.newRenderers} new renderer(s)` : ''}\n`),
   })
 
   const userDataDir = mkdtempSync(join(tmpdir(), 'sse-bench-chromium-'))
@@ -177,7 +177,15 @@ function report(records: RunRecord[]): string {
       `CPU is utime+stime from /proc (clock tick ${1000 / CLOCK_TICKS_PER_SECOND} ms), between the page's start and end marks; "renderer" sums every renderer process (range over runs in parentheses).`,
     '',
   )
-
+  // Busy time of the machine that neither Chromium nor this server used during the measured spans, as a
+  // share of one core. Some is always there (kernel threads); another benchmark shows as ~100%.
+  const shares = records.filter((r) => !r.skipped && r.page.wallMs > 0).map((r) => r.cpu.others / r.page.wallMs)
+  const busy = shares.filter((share) => share > 0.5).length
+  out.push(
+    `Other processes' CPU during the measured runs: median ${fixed(100 * median(shares))}% of a core, max ${fixed(100 * Math.max(...shares))}%; ${busy} of ${shares.length} runs above 50%` +
+      (busy > shares.length / 10 ? ' **(the machine was busy: these numbers are skewed)**.' : '.'),
+    '',
+  )
   const cpuTable = (scenario: Scenario, title: string) => {
     const native = of(scenario, 'native')
     const nativeCpu = native.length ? median(native.map((r) => r.cpu.renderer)) : NaN

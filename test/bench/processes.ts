@@ -86,6 +86,25 @@ export function sampleTree(root: number): ProcessSample[] {
   return samples
 }
 
+/** Busy CPU time of the whole machine (every core), in clock ticks, from /proc/stat. */
+function systemBusyTicks(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).map(Number)
+  return user! + nice! + system! + irq! + softirq! + steal!
+}
+
+/** What a mark records: Chromium's processes, the machine's busy time and this process's CPU time. */
+export interface Snapshot {
+  processes: ProcessSample[]
+  systemTicks: number
+  /** This Node process (the server), in milliseconds. */
+  serverMs: number
+}
+
+export function snapshot(root: number | undefined): Snapshot {
+  const { user, system } = process.cpuUsage()
+  return { processes: root === undefined ? [] : sampleTree(root), systemTicks: systemBusyTicks(), serverMs: (user + system) / 1000 }
+}
+
 export interface CpuDelta {
   /** All renderer processes (the page's, and a spare one if Chromium keeps one), in milliseconds. */
   renderer: number
@@ -97,14 +116,18 @@ export interface CpuDelta {
   total: number
   /** Renderer processes that appeared between the two samples (their whole CPU time is counted). */
   newRenderers: number
+  /** The benchmark's own server. */
+  server: number
+  /** Everything else on the machine: anything but noise here skews the run. */
+  others: number
 }
 
-/** CPU used between two samples; a process that exited in between is not counted. */
-export function cpuBetween(start: ProcessSample[], end: ProcessSample[]): CpuDelta {
-  const before = new Map(start.map((sample) => [sample.pid, sample]))
-  const delta: CpuDelta = { renderer: 0, rendererMain: 0, network: 0, total: 0, newRenderers: 0 }
+/** CPU used between two snapshots; a Chromium process that exited in between is not counted. */
+export function cpuBetween(start: Snapshot, end: Snapshot): CpuDelta {
+  const before = new Map(start.processes.map((sample) => [sample.pid, sample]))
   const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND
-  for (const sample of end) {
+  const delta: CpuDelta = { renderer: 0, rendererMain: 0, network: 0, total: 0, newRenderers: 0, server: end.serverMs - start.serverMs, others: 0 }
+  for (const sample of end.processes) {
     const previous = before.get(sample.pid)
     const ticks = ms(sample.ticks - (previous?.ticks ?? 0))
     delta.total += ticks
@@ -115,6 +138,7 @@ export function cpuBetween(start: ProcessSample[], end: ProcessSample[]): CpuDel
       if (!previous) delta.newRenderers++
     }
   }
+  delta.others = Math.max(0, ms(end.systemTicks - start.systemTicks) - delta.total - delta.server)
   return delta
 }
 
