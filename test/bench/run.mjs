@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-// The browser benchmark adds its entry here.
-const entries = { node: 'test/bench/node.ts' }
+const entries = { node: 'test/bench/node.ts', browser: 'test/bench/browser.ts' }
 
 const args = process.argv.slice(2)
 const targets = args.length > 0 ? args : (process.env.BENCH_TARGETS?.split(',').filter(Boolean) ?? Object.keys(entries))
@@ -20,7 +19,7 @@ if (unknown.length > 0) {
 }
 
 for (const target of targets) {
-  const outfile = join(root, 'node_modules/.cache/sse-bench', `${target}.mjs`)
+  const outfile = join(root, 'node_modules/.cache/sse-polyfill-bench', `${target}.mjs`)
   await build({
     entryPoints: [join(root, entries[target])],
     outfile,
