@@ -30,8 +30,44 @@ export class EventSourceErrorEvent extends Event {
   }
 }
 
+/**
+ * A real MessageEvent (made by its constructor, an instance of it) whose data, origin and lastEventId
+ * are read from fields. Passing them in an init dictionary costs more: Chromium converts each member
+ * from JavaScript, and building and dispatching an event that way cost about three times as much
+ * (`npm run bench -- browser`), where native EventSource sets them in C++.
+ */
+class ServerSentEvent extends MessageEvent<string> {
+  readonly #data: string
+  readonly #origin: string
+  readonly #lastEventId: string
+
+  constructor(type: string, data: string, origin: string, lastEventId: string) {
+    super(type)
+    this.#data = data
+    this.#origin = origin
+    this.#lastEventId = lastEventId
+  }
+
+  override get data(): string {
+    return this.#data
+  }
+
+  override get origin(): string {
+    return this.#origin
+  }
+
+  override get lastEventId(): string {
+    return this.#lastEventId
+  }
+}
+
+// Whether the platform's MessageEvent keeps data in an own property (happy-dom does), which would hide
+// ServerSentEvent's getters: there, the init dictionary it is. Checked once, at the first event.
+let ownProperties: boolean | undefined
+
 export function createMessageEvent(type: string, data: string, origin: string, lastEventId: string): MessageEvent<string> {
-  return new MessageEvent(type, { data, origin, lastEventId })
+  ownProperties ??= Object.hasOwn(new MessageEvent(type), 'data')
+  return ownProperties ? new MessageEvent(type, { data, origin, lastEventId }) : new ServerSentEvent(type, data, origin, lastEventId)
 }
 
 /** Where dispatchEvent rethrows a listener's exception, report it (as browsers do) without unwinding the caller. */
