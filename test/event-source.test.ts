@@ -382,6 +382,12 @@ describe('dispatching messages', () => {
     expect(onmessage.mock.calls.map(([event]) => (event as MessageEvent).data)).toEqual(['first', 'last'])
     expect(onmessage.mock.calls[0]![0]).toBeInstanceOf(MessageEvent)
     expect(onmessage.mock.calls[0]![0]).toMatchObject({ bubbles: false, cancelable: false })
+    // As native: data, origin and lastEventId are read-only, and a MessageEvent's ports and source are empty.
+    const first = onmessage.mock.calls[0]![0] as MessageEvent
+    expect(() => Object.assign(first, { data: 'changed' })).toThrow(TypeError)
+    expect(() => Object.assign(first, { origin: 'changed' })).toThrow(TypeError)
+    expect(() => Object.assign(first, { lastEventId: 'changed' })).toThrow(TypeError)
+    expect(first).toMatchObject({ data: 'first', origin: 'http://sse.test', lastEventId: '1', ports: [], source: null })
   })
 })
 

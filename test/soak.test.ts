@@ -42,4 +42,31 @@ describe('[non-spec] soak', () => {
     expect(received).toBe(EVENTS)
     expect(growth).toBeLessThan(HEAP_BOUND)
   }, 300_000)
+
+  it('keeps no chunk alive while it waits for the next one', async () => {
+    // One 4 MiB chunk of 64 events, then silence: neither its bytes nor its text may stay reachable.
+    const chunk = new TextEncoder().encode(`data: ${'x'.repeat(65_536)}\n\n`.repeat(64))
+    const body = () => {
+      let served = false
+      const pull = (controller: ReadableStreamDefaultController<Uint8Array>) => (served ? new Promise<void>(() => {}) : ((served = true), controller.enqueue(chunk.slice())))
+      return new ReadableStream({ pull }, { highWaterMark: 0 })
+    }
+    const quietSource = async () => {
+      const source = new EventSource('http://sse.test/quiet', { fetch: async () => new Response(body(), { headers: { 'Content-Type': 'text/event-stream' } }) })
+      let received = 0
+      await new Promise<void>((resolve) => (source.onmessage = () => ++received === 64 && resolve()))
+      return source
+    }
+    const retained = () => process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed
+    // A first run, so that what the code itself allocates once (compiled code, caches) is not counted.
+    ;(await quietSource()).close()
+    await settledHeap()
+    const before = retained()
+    const source = await quietSource()
+    await settledHeap()
+    const growth = retained() - before
+    source.close()
+    console.log(`after a 4 MiB chunk, waiting for the next: ${(growth / 2 ** 20).toFixed(2)} MiB retained`)
+    expect(growth).toBeLessThan(512 * 1024)
+  })
 })

@@ -65,16 +65,21 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
       // Always UTF-8, whatever the charset parameter; stream mode keeps a character split across chunks
       // whole; invalid bytes become U+FFFD; the BOM is dropped once, at the start of this body only.
       const decoder = new TextDecoder()
-      for (;;) {
-        const result = await reader.read()
-        if (signal.aborted) return
-        if (result.done) break
+      // Each chunk is handled outside this async function: a variable here would keep the last chunk
+      // (its bytes and its text) alive for as long as the next read takes, which on a quiet stream is
+      // forever.
+      const deliver = (result: Awaited<ReturnType<ReaderLike['read']>>): boolean => {
+        if (signal.aborted) return false
+        // No final decoder flush: whatever it could return has no line ending, so it would be discarded.
+        if (result.done) {
+          handlers.onEnd()
+          return false
+        }
         const text = decoder.decode(result.value, { stream: true })
         if (text !== '') handlers.onChunk(text)
-        if (signal.aborted) return
+        return !signal.aborted
       }
-      // No final decoder flush: whatever it could return has no line ending, so it would be discarded.
-      handlers.onEnd()
+      while (deliver(await reader.read()));
     }
 
     stream().catch((error: unknown) => {
