@@ -21,7 +21,6 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     target: 'es2022',
-    clean: true,
     sourcemap: true,
   },
   {
