@@ -54,6 +54,7 @@ export interface Parser {
 
 const LF = 10
 const SPACE = 32
+const COLON = 58
 const ASCII_DIGITS_ONLY = /^[0-9]+$/
 
 export function createParser(options: ParserOptions): Parser {
@@ -81,23 +82,21 @@ export function createParser(options: ParserOptions): Parser {
       skipLeadingLF = false
       if (text.charCodeAt(0) === LF) start = 1
     }
-    // Lines are processed where they lie in the piece, without copying them. The next CR, LF and colon
-    // at or after `start` (-1: none left in this piece) are searched for again only once passed, so
-    // each character is scanned once.
+    // Lines are processed where they lie in the piece, without copying them. The next CR and LF at or
+    // after `start` (-1: none left in this piece) are searched for again only once passed, so each
+    // character is scanned once.
     let nextCR = text.indexOf('\r', start)
     let nextLF = text.indexOf('\n', start)
-    let nextColon = text.indexOf(':', start)
     while (nextCR !== -1 || nextLF !== -1) {
       const end = nextCR === -1 ? nextLF : nextLF === -1 ? nextCR : Math.min(nextCR, nextLF)
-      if (nextColon !== -1 && nextColon < start) nextColon = text.indexOf(':', start)
       if (partialLine === '') {
         if (end - start > maxEventSize) return overflow()
-        processLine(text, start, end, nextColon < end ? nextColon : -1)
+        processLine(text, start, end)
       } else {
         const line = partialLine + text.slice(start, end)
         partialLine = ''
         if (line.length > maxEventSize) return overflow()
-        processLine(line, 0, line.length, line.indexOf(':'))
+        processLine(line, 0, line.length)
       }
       if (overflowed) return
       start = end + 1
@@ -121,33 +120,31 @@ export function createParser(options: ParserOptions): Parser {
     onError?.(new ParseError('event-too-large', `An event grew past ${maxEventSize} characters.`))
   }
 
-  /** The line is text[start, end); `colon` is the index of its first colon, or -1. */
-  function processLine(text: string, start: number, end: number, colon: number): void {
+  /** The line is text[start, end). */
+  function processLine(text: string, start: number, end: number): void {
     // If the line is empty (a blank line): dispatch the event.
     if (start === end) return dispatchEvent()
     // If the line starts with a U+003A COLON character (:): ignore the line.
-    if (colon === start) return onComment?.(text.slice(start + 1, end))
-    // If the line contains a colon: the field is the characters before it, the value those after it,
-    // less one leading U+0020 SPACE. Otherwise: the whole line is the field, the value is empty.
-    const fieldEnd = colon === -1 ? end : colon
-    const valueStart = colon === -1 ? end : text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
-    if (isField(text, start, fieldEnd, 'data')) {
+    if (text.charCodeAt(start) === COLON) return onComment?.(text.slice(start + 1, end))
+    // Otherwise the field is what comes before the first colon (the whole line when there is none), and
+    // only four fields count: each is compared in place, so the colon is never searched for.
+    if (isField(text, start, end, 'data')) {
       // Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character
       // to the data buffer. (The LF goes between lines here, so the spec's removal of the last LF at
       // dispatch has nothing to remove.)
-      const value = text.slice(valueStart, end)
+      const value = fieldValue(text, start + 4, end)
       data = hasData ? data + '\n' + value : value
       hasData = true
-    } else if (isField(text, start, fieldEnd, 'id')) {
+    } else if (isField(text, start, end, 'id')) {
       // If the field value does not contain U+0000 NULL, set the last event ID buffer to it.
-      const value = text.slice(valueStart, end)
+      const value = fieldValue(text, start + 2, end)
       if (!value.includes('\0')) lastEventIdBuffer = value
-    } else if (isField(text, start, fieldEnd, 'event')) {
+    } else if (isField(text, start, end, 'event')) {
       // Set the event type buffer to the field value.
-      eventType = text.slice(valueStart, end)
-    } else if (isField(text, start, fieldEnd, 'retry')) {
+      eventType = fieldValue(text, start + 5, end)
+    } else if (isField(text, start, end, 'retry')) {
       // If the field value consists of only ASCII digits, set the reconnection time to it (base ten).
-      const value = text.slice(valueStart, end)
+      const value = fieldValue(text, start + 5, end)
       if (ASCII_DIGITS_ONLY.test(value)) onRetry?.(parseInt(value, 10))
       return
     } else {
@@ -195,7 +192,17 @@ export function createParser(options: ParserOptions): Parser {
   return { feed, reset }
 }
 
-/** Whether text[start, end) is the field name `name`, compared in place. */
+/** Whether the line text[start, end) holds the field `name`: the name, then a colon or the line's end. */
 function isField(text: string, start: number, end: number, name: string): boolean {
-  return end - start === name.length && text.startsWith(name, start)
+  const nameEnd = start + name.length
+  return (nameEnd === end || (nameEnd < end && text.charCodeAt(nameEnd) === COLON)) && text.startsWith(name, start)
+}
+
+/**
+ * The value of the field whose name ends at `nameEnd`: the characters after the colon, less one leading
+ * U+0020 SPACE; empty when the line has no colon.
+ */
+function fieldValue(text: string, nameEnd: number, end: number): string {
+  if (nameEnd === end) return ''
+  return text.slice(text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1, end)
 }
