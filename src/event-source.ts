@@ -18,7 +18,7 @@ import type { Connection, FailureKind, Transport, TransportHandlers, TransportRe
 export const DEFAULT_RECONNECTION_TIME = 3000
 
 /** Not in the spec: how many characters an event may hold while it is received, unless set otherwise (16 Mi). */
-export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024
+export const DEFAULT_MAX_EVENT_SIZE = 2 ** 24
 
 export interface EventSourceOptions {
   /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */

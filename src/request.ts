@@ -3,6 +3,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource
  */
+import type { FetchLike } from './transports/fetch'
 
 /** Header values as users give them: a plain object, a `Headers`, or a list of pairs. */
 export type HeadersInit = Record<string, string> | Headers | Array<[string, string]>
@@ -83,6 +84,15 @@ export function buildRequest(options: RequestOptions): SSERequest {
   }
   const credentials = withCredentials ? 'include' : 'same-origin'
   return { url, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
+}
+
+/**
+ * The fetch options for the request: the spec's mode "cors", credentials per withCredentials, cache
+ * mode "no-store" (which makes fetch send `Cache-Control: no-cache` itself, without the preflight an
+ * author-set one causes).
+ */
+export function fetchInit(request: SSERequest, headers: Record<string, string>, redirect: 'follow' | 'manual', signal: AbortSignal): Parameters<FetchLike>[1] {
+  return { method: 'GET', headers, credentials: request.credentials, cache: 'no-store', mode: 'cors', redirect, signal }
 }
 
 /**

@@ -9,7 +9,7 @@ export function resolveUrl(input: string | URL): string {
   try {
     return new URL(text, baseUrl()).href
   } catch {
-    throw syntaxError(`Failed to construct 'EventSource': The URL '${text}' is invalid.`)
+    throw new DOMException(`Failed to construct 'EventSource': The URL '${text}' is invalid.`, 'SyntaxError')
   }
 }
 
@@ -22,8 +22,4 @@ function baseUrl(): string | undefined {
     // Deno's `location` throws when it was not given one.
     return undefined
   }
-}
-
-function syntaxError(message: string): Error {
-  return typeof DOMException === 'function' ? new DOMException(message, 'SyntaxError') : new SyntaxError(message)
 }

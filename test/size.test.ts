@@ -4,44 +4,28 @@
  * builds first. A change that grows past a budget fails here: shrink it, or raise the budget on purpose.
  */
 import { readFileSync } from 'node:fs'
-import { gzipSync } from 'node:zlib'
-import { build, type Platform } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { bundledSize, gzipSize } from './helpers/bundle-size'
 
 /** Bytes, gzip -9. The README's size table shows the measured figures. */
-export const BUDGET = {
+const BUDGET = {
   browserBundle: 4000,
   nodeBundle: 4300,
   scriptTag: 4100,
 }
 
-/** The app: one import by the package's name, resolved through its exports map as the platform's bundlers do. */
-async function bundledSize(platform: Platform): Promise<number> {
-  const result = await build({
-    stdin: { contents: "import { EventSource } from 'sse-polyfill'\nglobalThis.EventSource = EventSource", resolveDir: process.cwd() },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform,
-    write: false,
-    logLevel: 'silent',
-  })
-  return gzipSize(result.outputFiles[0]!.contents)
-}
-
-function gzipSize(bytes: Uint8Array): number {
-  return gzipSync(bytes, { level: 9 }).length
-}
+/** The app: one import by the package's name, resolved through its exports map. */
+const APP = "import { EventSource } from 'sse-polyfill'\nglobalThis.EventSource = EventSource"
 
 describe('size budget (gzip -9)', () => {
   it(`a browser app's import { EventSource }: at most ${BUDGET.browserBundle} B`, async () => {
-    const size = await bundledSize('browser')
+    const size = await bundledSize(APP, 'browser')
     console.info(`browser bundle: ${size} B`)
     expect(size).toBeLessThanOrEqual(BUDGET.browserBundle)
   })
 
   it(`a Node app's import { EventSource } (redirects followed by hand): at most ${BUDGET.nodeBundle} B`, async () => {
-    const size = await bundledSize('node')
+    const size = await bundledSize(APP, 'node')
     console.info(`node bundle: ${size} B`)
     expect(size).toBeLessThanOrEqual(BUDGET.nodeBundle)
   })

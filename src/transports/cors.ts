@@ -7,7 +7,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (step 15)
  */
-import type { SSERequest } from '../request'
+import { fetchInit, type SSERequest } from '../request'
 import { enforcesCors } from './environment'
 import type { FetchLike } from './fetch'
 
@@ -31,7 +31,7 @@ export async function refusedByCors(fetch: FetchLike, request: SSERequest, signa
     const notRefused = () => settle(false)
     const timer = setTimeout(notRefused, PROBE_TIMEOUT)
     signal.addEventListener('abort', notRefused, { once: true })
-    const init = { method: 'GET', headers: {}, credentials: request.credentials, cache: 'no-store', mode: 'no-cors', redirect: 'follow', signal: probe.signal } as const
-    fetch(request.url, init).then((response) => settle(response.type === 'opaque'), notRefused)
+    // No custom headers: they are what CORS may refuse.
+    fetch(request.url, { ...fetchInit(request, {}, 'follow', probe.signal), mode: 'no-cors' }).then((response) => settle(response.type === 'opaque'), notRefused)
   })
 }

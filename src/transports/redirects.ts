@@ -4,10 +4,10 @@
  * eventsource package's CVE-2022-1650. Pages and workers keep fetch's own following (see
  * `redirects.browser.ts`, which the browser builds use instead of this module).
  */
-import type { SSERequest } from '../request'
+import { fetchInit, type SSERequest } from '../request'
 import { enforcesCors } from './environment'
 import type { FetchLike } from './fetch'
-import { fetchFollowingRedirects as fetchInBrowser, requestInit, type FetchedResponse } from './redirects.browser'
+import { fetchFollowingRedirects as fetchInBrowser, type FetchedResponse } from './redirects.browser'
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 // Fetch's own limit: more is a network error.
@@ -19,7 +19,7 @@ export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequ
   if (enforcesCors()) return fetchInBrowser(fetch, request, signal)
   let { url, headers } = request
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(url, requestInit(request, headers, 'manual', signal))
+    const response = await fetch(url, fetchInit(request, headers, 'manual', signal))
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null
     // A 3xx without Location is a response like any other (and fails the connection).
     if (location === null) return { response, url }

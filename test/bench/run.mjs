@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const entries = { node: 'test/bench/node.ts', browser: 'test/bench/browser.ts' }
+const entries = { size: 'test/bench/size.ts', node: 'test/bench/node.ts', browser: 'test/bench/browser.ts' }
 
 const args = process.argv.slice(2)
 const targets = args.length > 0 ? args : (process.env.BENCH_TARGETS?.split(',').filter(Boolean) ?? Object.keys(entries))
