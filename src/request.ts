@@ -43,14 +43,15 @@ export interface RequestOptions {
 }
 
 /**
- * Not in the spec: the custom headers, checked by the platform's `Headers` as fetch would check them
- * (a name must be a token; a value may hold neither CR, LF nor NUL, nor characters above U+00FF).
- * Returns the name of the first header HTTP cannot carry instead, so that nothing is sent.
+ * Not in the spec: the custom headers, checked by the platform's `Headers` as fetch checks them: a name
+ * must be a token; a value loses its leading and trailing whitespace (CR and LF included), and may then
+ * hold neither CR, LF nor NUL, nor characters above U+00FF. Returns the name of the first header HTTP
+ * cannot carry instead, so that nothing is sent.
  */
-export function readHeaders(init: HeadersInit | undefined): Headers | { invalid: string } {
+export function readHeaders(init: HeadersInit | null | undefined): Headers | { invalid: string } {
   const headers = new Headers()
-  // Headers and lists of pairs are iterable; plain objects are not.
-  const entries = init === undefined ? [] : Symbol.iterator in init ? init : Object.entries(init)
+  // Headers and lists of pairs are iterable; plain objects are not. A headers function may return nothing.
+  const entries = init == null ? [] : Symbol.iterator in init ? init : Object.entries(init)
   for (const [name, value] of entries) {
     try {
       headers.append(name, value)

@@ -3,7 +3,7 @@ import { buildRequest, readHeaders, type RequestOptions } from '../src/request'
 
 const base: RequestOptions = { url: 'https://api.test/stream?topic=a', headersOrigin: 'https://api.test', withCredentials: false, headers: new Headers(), lastEventId: '', lastEventIdHeader: true }
 
-function headersOf(init: ConstructorParameters<typeof Headers>[0]): Headers {
+function headersOf(init: ConstructorParameters<typeof Headers>[0] | null): Headers {
   const headers = readHeaders(init as Record<string, string>)
   if (!(headers instanceof Headers)) throw new Error(`invalid: ${headers.invalid}`)
   return headers
@@ -66,6 +66,12 @@ describe('readHeaders', () => {
     expect([...headersOf(new Headers({ 'X-A': '1' }))]).toEqual([['x-a', '1']])
     expect([...headersOf([['X-A', '1'], ['x-b', '2']])]).toEqual([['x-a', '1'], ['x-b', '2']])
     expect([...headersOf(undefined)]).toEqual([])
+    // A headers function that returns nothing sends no custom header.
+    expect([...headersOf(null)]).toEqual([])
+  })
+
+  it('trims surrounding whitespace from a value, CR and LF included, as fetch does', () => {
+    expect(headersOf({ 'X-A': ' v\r\n' }).get('x-a')).toBe('v')
   })
 
   it.each([

@@ -4,6 +4,7 @@
  * builds first. A change that grows past a budget fails here: shrink it, or raise the budget on purpose.
  */
 import { readFileSync } from 'node:fs'
+import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { bundledSize, gzipSize } from './helpers/bundle-size'
 
@@ -42,6 +43,13 @@ describe('size budget (gzip -9)', () => {
     expect(withChunks('dist/index.js')).toContain(marker)
     expect(withChunks('dist/browser/index.js')).not.toContain(marker)
     expect(readFileSync('dist/sse-polyfill.global.js', 'utf8')).not.toContain(marker)
+  })
+
+  // Server-side runtimes enforce no CORS: their bundlers, which also match "browser" (Wrangler, Vercel's
+  // edge), must get the default build, which strips custom headers on a cross-origin redirect.
+  it.each([['workerd', 'worker'], ['edge-light', 'worker'], ['worker'], ['react-native']])('bundles for %s get the hand-followed redirects', async (...conditions) => {
+    const bundle = await build({ stdin: { contents: APP, resolveDir: process.cwd() }, bundle: true, platform: 'browser', conditions, write: false, logLevel: 'silent' })
+    expect(bundle.outputFiles[0]!.text).toContain('More than')
   })
 })
 

@@ -65,9 +65,9 @@ export function createFetchTransport(getFetch: () => FetchLike): Transport {
       // Always UTF-8, whatever the charset parameter; stream mode keeps a character split across chunks
       // whole; invalid bytes become U+FFFD; the BOM is dropped once, at the start of this body only.
       const decoder = new TextDecoder()
-      // Each chunk is handled outside this async function: a variable here would keep the last chunk
-      // (its bytes and its text) alive for as long as the next read takes, which on a quiet stream is
-      // forever.
+      // Each chunk is handled in `deliver`, so that no variable of this async function holds it across
+      // the await: V8 keeps such a variable's last value (the chunk's bytes and text) while the next read
+      // is pending, which on a quiet stream is forever (test/soak.test.ts checks).
       const deliver = (result: Awaited<ReturnType<ReaderLike['read']>>): boolean => {
         if (signal.aborted) return false
         // No final decoder flush: whatever it could return has no line ending, so it would be discarded.

@@ -30,6 +30,27 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
 
   for (const build of ['global', 'esm'] as const) {
     describe(`${build} build`, () => {
+      it('dispatches MessageEvents built without an init dictionary, read-only as native ones', async () => {
+        const urlFor = harness.route(harness.page, `fast-${build}`, (_request, response) => {
+          startStream(response)
+          response.write('id: 7\nevent: notification\ndata: {"n":7}\n\n')
+        })
+        const seen = await harness.evaluate(
+          async ({ url, build }) => {
+            const scope = globalThis as unknown as Record<'SSEPolyfill' | 'SSEPolyfillESM', { EventSource: typeof EventSource }>
+            const source = new scope[build === 'global' ? 'SSEPolyfill' : 'SSEPolyfillESM'].EventSource(url)
+            const event = await new Promise<MessageEvent>((resolve) => source.addEventListener('notification', (e) => resolve(e as MessageEvent)))
+            source.close()
+            // Read-only: the assignment throws in strict code and does nothing here.
+            Reflect.set(event, 'data', 'changed')
+            const { type, data, origin, lastEventId } = event
+            return { fastPath: Object.getPrototypeOf(event) !== MessageEvent.prototype, instance: event instanceof MessageEvent, type, data, lastEventId, ownOrigin: origin === location.origin }
+          },
+          { url: urlFor(build), build },
+        )
+        expect(seen).toEqual({ fastPath: true, instance: true, type: 'notification', data: '{"n":7}', lastEventId: '7', ownOrigin: true })
+      })
+
       it('sends Authorization cross-origin on the first request and every reconnect, after the preflight that allows it', async () => {
         const urlFor = harness.route(harness.cross, `auth-${build}`, crossOriginStream('authorization, last-event-id'))
         const run = await harness.run(build, urlFor(build), { stopAfter: 6, options: { withCredentials: true, headers: { Authorization: 'Bearer jwt' } } })
