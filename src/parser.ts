@@ -159,7 +159,7 @@ export function createParser(options: ParserOptions): Parser {
     // 1. Set the last event ID string of the event source to the value of the last event ID buffer.
     //    The buffer does not get reset.
     if (lastEventIdBuffer !== lastEventId) {
-      lastEventId = lastEventIdBuffer = detach(lastEventIdBuffer)
+      lastEventId = lastEventIdBuffer
       onLastEventId?.(lastEventId)
     }
     // 2. If the data buffer is an empty string, set the data buffer and the event type buffer to the
@@ -170,7 +170,7 @@ export function createParser(options: ParserOptions): Parser {
     }
     // 3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last
     //    character from the data buffer. (Never there: see the `data` field.)
-    const event: ParsedEvent = { type: detach(eventType) || 'message', data: detach(data), lastEventId }
+    const event: ParsedEvent = { type: eventType || 'message', data, lastEventId }
     data = ''
     hasData = false
     eventType = ''
@@ -207,12 +207,3 @@ function fieldValue(text: string, nameEnd: number, end: number): string {
   return text.slice(text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1, end)
 }
 
-/**
- * A copy of the value that holds nothing else. A slice of a string can be a view of it (V8 makes one
- * from 13 characters on), which keeps the whole decoded chunk alive for as long as the value lives: an
- * event's data kept by a listener, or the last event ID, kept until the next one. Concatenating, then
- * slicing, makes the engine copy the value alone.
- */
-function detach(value: string): string {
-  return (' ' + value).slice(1)
-}
