@@ -1,4 +1,4 @@
-// npm run bench [-- node]: Node 20 cannot run TypeScript, so each benchmark entry is bundled with
+// npm run bench [-- size node browser]: Node 20 cannot run TypeScript, so each benchmark entry is bundled with
 // esbuild (packages stay external, loaded from node_modules as users load them) and then run with
 // --expose-gc, from the package root. Targets come from the arguments, else BENCH_TARGETS (comma
 // separated), else all of them.
