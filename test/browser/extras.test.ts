@@ -28,6 +28,26 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
     }
   }
 
+  it('the default ESM build, which bundlers without the browser condition give pages, lets fetch follow redirects there', async () => {
+    harness.page.route('/default-build/landing', (_request, response) => {
+      startStream(response)
+      response.write('data: landed\n\n')
+    })
+    harness.page.route('/default-build/redirect', (_request, response) => void response.writeHead(302, { Location: '/default-build/landing' }).end())
+    const data = await harness.evaluate(async (url) => {
+      const { EventSource } = (globalThis as unknown as { SSEPolyfillDefault: { EventSource: typeof globalThis.EventSource } }).SSEPolyfillDefault
+      const source = new EventSource(url)
+      const event = await new Promise<MessageEvent>((resolve, reject) => {
+        source.onmessage = resolve
+        source.onerror = (error) => reject(new Error((error as Event & { message?: string }).message))
+      })
+      source.close()
+      return event.data as string
+    }, harness.page.url('/default-build/redirect'))
+    // Following the redirect by hand, as outside browsers, would get an opaque redirect here and fail.
+    expect(data).toBe('landed')
+  })
+
   for (const build of ['global', 'esm'] as const) {
     describe(`${build} build`, () => {
       it('dispatches MessageEvents built without an init dictionary, read-only as native ones', async () => {

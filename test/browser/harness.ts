@@ -93,13 +93,14 @@ export async function startHarness(): Promise<Harness> {
   page.route('/client.js', serveText(`${CLIENT}\nglobalThis.runScenario = runScenario`))
   page.route('/worker-classic.js', serveText(`importScripts('/dist/sse-polyfill.global.js')\n${WORKER}`))
   page.route('/worker-module.js', serveText(`import * as esm from '/dist/browser/index.js'\nglobalThis.SSEPolyfillESM = esm\n${WORKER}`))
-  for (const file of ['sse-polyfill.global.js', 'browser/index.js', ...chunkFiles()]) {
+  // The default ESM build too, which bundlers without the browser condition give pages.
+  for (const file of ['sse-polyfill.global.js', 'browser/index.js', 'index.js', ...chunkFiles('browser/'), ...chunkFiles('')]) {
     page.route(`/dist/${file}`, serveText(readFileSync(new URL(file, dist), 'utf8'), CONTENT_TYPES[extname(file)]))
   }
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
   const tab: Page = await browser.newPage()
   await tab.goto(page.url('/'))
-  await tab.waitForFunction(() => 'SSEPolyfillESM' in globalThis && 'SSEPolyfill' in globalThis)
+  await tab.waitForFunction(() => 'SSEPolyfillESM' in globalThis && 'SSEPolyfillDefault' in globalThis && 'SSEPolyfill' in globalThis)
 
   return {
     page,
@@ -132,15 +133,15 @@ function serveText(text: string, contentType = 'text/javascript'): RouteHandler 
   return (_request, response) => response.writeHead(200, { 'Content-Type': contentType }).end(text)
 }
 
-/** The browser ESM build's shared chunks, which its index.js imports. */
-function chunkFiles(): string[] {
-  const index = readFileSync(new URL('browser/index.js', dist), 'utf8')
-  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => `browser/${match[1]!}`)
+/** An ESM build's shared chunks, which its index.js imports (`directory`: 'browser/', or '' for the default build). */
+function chunkFiles(directory: string): string[] {
+  const index = readFileSync(new URL(`${directory}index.js`, dist), 'utf8')
+  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => `${directory}${match[1]!}`)
 }
 
 const PAGE = `<!doctype html><title>harness</title>
 <script src="/dist/sse-polyfill.global.js"></script>
-<script type="module">import * as esm from '/dist/browser/index.js'; globalThis.SSEPolyfillESM = esm</script>
+<script type="module">import * as esm from '/dist/browser/index.js'; import * as defaultBuild from '/dist/index.js'; globalThis.SSEPolyfillESM = esm; globalThis.SSEPolyfillDefault = defaultBuild</script>
 <script src="/client.js"></script>`
 
 /**
