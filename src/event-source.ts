@@ -10,7 +10,8 @@ import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type Er
 import { diagnostics } from './diagnostics'
 import { createEventHandlers } from './event-handler'
 import { resolveUrl } from './url'
-import { createFetchTransport, type FetchLike } from './transports/fetch'
+import type { FetchLike } from './transports/fetch'
+import { selectTransport, type TransportName } from './transports/select'
 import { MAX_TIMEOUT, startInactivityTimer, type InactivityTimer } from './inactivity-timer'
 import type { Connection, FailureKind, Transport, TransportHandlers, TransportResponse } from './transports/types'
 
@@ -19,6 +20,9 @@ export const DEFAULT_RECONNECTION_TIME = 3000
 
 /** Not in the spec: how many characters an event may hold while it is received, unless set otherwise (16 Mi). */
 export const DEFAULT_MAX_EVENT_SIZE = 2 ** 24
+
+/** Not in the spec: how many characters XHR's `responseText` may gather before the request is renewed (4 Mi). */
+export const DEFAULT_XHR_RESPONSE_LIMIT = 2 ** 22
 
 export interface EventSourceOptions {
   /** As native: send cookies and HTTP auth cross-origin (fetch credentials "include"). */
@@ -49,6 +53,20 @@ export interface EventSourceOptions {
   forwardHeadersOnCrossOriginRedirect?: boolean
   /** The fetch implementation to use; `globalThis.fetch` at each connect by default. */
   fetch?: FetchLike
+  /**
+   * Not in the spec: what carries the stream. `auto` (the default) takes fetch where it can stream a
+   * response body, or where a `fetch` option is given, and XMLHttpRequest elsewhere (React Native, older
+   * browsers). `xhr` throws a TypeError where there is no XMLHttpRequest (service workers, Node).
+   */
+  transport?: TransportName
+  /**
+   * Not in the spec: with the XHR transport, how many characters `responseText` (which keeps them all)
+   * may gather before the request is renewed, at the next event that sets a new ID, resuming from it:
+   * no event fired, none lost, none repeated. An event without an ID, or twice the limit reached with
+   * no new ID, reestablishes the connection instead, with an `error` event, as when a server ends the
+   * stream. DEFAULT_XHR_RESPONSE_LIMIT when absent.
+   */
+  xhrResponseLimit?: number
 }
 
 /** The events an EventSource dispatches, for `addEventListener` types. */
@@ -109,6 +127,7 @@ export class EventSource extends EventTarget {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
   #inactivityTimer: InactivityTimer | undefined
   readonly #parser: Parser
+  readonly #responseLimit: number
   readonly #handlers = createEventHandlers(this)
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
@@ -119,17 +138,20 @@ export class EventSource extends EventTarget {
     this.#options = { ...options }
     // 7. If withCredentials is true, set corsAttributeState to Use Credentials.
     this.#withCredentials = Boolean(this.#options.withCredentials)
-    const { maxEventSize = DEFAULT_MAX_EVENT_SIZE } = this.#options
+    const { maxEventSize = DEFAULT_MAX_EVENT_SIZE, xhrResponseLimit = DEFAULT_XHR_RESPONSE_LIMIT } = this.#options
+    this.#responseLimit = xhrResponseLimit
     this.#parser = createParser({
       onEvent: (event) => this.#dispatchMessage(event),
-      onLastEventId: (lastEventId) => (this.#lastEventId = lastEventId),
+      onLastEventId: (lastEventId) => {
+        this.#lastEventId = lastEventId
+        if (lastEventId !== '' && this.#received() > this.#responseLimit) this.#renewConnection()
+      },
       onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
       maxEventSize,
       // Not in the spec: retrying would receive the same event again, so the connection fails.
       onError: () => this.#failConnection(diagnostics.eventTooLarge(maxEventSize)),
     })
-    const { fetch } = this.#options
-    this.#transport = createFetchTransport(() => fetch ?? ((url, init) => globalThis.fetch(url, init)))
+    this.#transport = selectTransport(this.#options)
     this.#transportHandlers = {
       onResponse: (response, url) => this.#processResponse(response, url),
       onChunk: (text) => this.#processChunk(text),
@@ -237,7 +259,8 @@ export class EventSource extends EventTarget {
     // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
     this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
-    this.#announceConnection()
+    // A renewed request (see #renewConnection) continues an open stream.
+    if (this.#readyState !== OPEN) this.#announceConnection()
   }
 
   #processChunk(text: string): void {
@@ -287,10 +310,32 @@ export class EventSource extends EventTarget {
     this.#fire(new EventSourceErrorEvent(details))
   }
 
+  /**
+   * Not in the spec: replaces a request whose response grew past xhrResponseLimit (XHR's responseText
+   * keeps it all) with a new one, right after an event with a new ID, which the new request resumes
+   * from. Still OPEN, no event fires: nothing is lost, nothing repeated.
+   */
+  #renewConnection(): void {
+    this.#stopConnection()
+    void this.#connect()
+  }
+
   /** Dispatch the event: a MessageEvent named after the event type, unless the source was closed meanwhile. */
   #dispatchMessage(event: ParsedEvent): void {
     if (this.#readyState === CLOSED) return
     this.#fire(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
+    // Past the limit, an event without an ID gives no point to resume from without loss (nor does a
+    // stream that reaches twice the limit without a new ID): the connection is reestablished, as when
+    // a server ends the stream, and the error event says why.
+    const received = this.#received()
+    if (received > this.#responseLimit && (event.lastEventId === '' || received > 2 * this.#responseLimit)) {
+      this.#reestablishConnection(diagnostics.responseLimit(this.#responseLimit))
+    }
+  }
+
+  /** Characters the transport holds of the current response: only XHR keeps them. */
+  #received(): number {
+    return this.#connection?.received ?? 0
   }
 
   /**
@@ -311,9 +356,13 @@ export class EventSource extends EventTarget {
     this.#inactivityTimer = startInactivityTimer(heartbeatTimeout, () => this.#reestablishConnection(diagnostics.inactivity(heartbeatTimeout)))
   }
 
-  /** Aborts the request and stops every timer; pending async work of this connection is dropped. */
+  /**
+   * Aborts the request and stops every timer; pending async work of this connection is dropped, and so
+   * is the rest of the text the parser is reading.
+   */
   #stopConnection(): void {
     this.#generation++
+    this.#parser.reset()
     this.#connection?.abort()
     this.#connection = undefined
     this.#inactivityTimer?.stop()

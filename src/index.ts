@@ -1,4 +1,4 @@
-export { EventSource, DEFAULT_RECONNECTION_TIME, DEFAULT_MAX_EVENT_SIZE } from './event-source'
+export { EventSource, DEFAULT_RECONNECTION_TIME, DEFAULT_MAX_EVENT_SIZE, DEFAULT_XHR_RESPONSE_LIMIT } from './event-source'
 export type { EventSourceOptions, EventSourceEventMap, EventSourceLike, ErrorEventLike } from './event-source'
 export { EventSourceErrorEvent } from './events'
 export type { ErrorDetails } from './events'
@@ -6,6 +6,7 @@ export { createParser, ParseError } from './parser'
 export type { Parser, ParserOptions, ParsedEvent } from './parser'
 export type { HeadersInit } from './request'
 export type { FetchLike, FetchLikeResponse, ReaderLike } from './transports/fetch'
+export type { TransportName } from './transports/select'
 export { EventSource as EventSourcePolyfill } from './event-source'
 
 /** The platform's own EventSource (captured before `sse-polyfill/auto` could install ours), or undefined. */

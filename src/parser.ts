@@ -17,7 +17,10 @@ export interface ParsedEvent {
 export interface ParserOptions {
   /** An event whose data buffer was not empty. */
   onEvent(event: ParsedEvent): void
-  /** A blank line committed a last event ID that differs from the previous one (events or not). */
+  /**
+   * A blank line committed a last event ID that differs from the previous one (events or not). Called
+   * after that block's event, if any, is dispatched: the stream can be resumed from this ID.
+   */
   onLastEventId?(lastEventId: string): void
   /** A `retry` field whose value is ASCII digits only, as an integer number of milliseconds. */
   onRetry?(milliseconds: number): void
@@ -47,7 +50,8 @@ export interface Parser {
   feed(text: string): void
   /**
    * Starts a new stream (a reconnection): drops any partial line and pending event, and seeds the
-   * last event ID buffer, which outlives connections as the EventSource's last event ID string.
+   * last event ID buffer, which outlives connections as the EventSource's last event ID string. Called
+   * from a callback during feed(), it ends that feed: the rest of the piece belongs to the old stream.
    */
   reset(lastEventId?: string): void
 }
@@ -67,6 +71,8 @@ export function createParser(options: ParserOptions): Parser {
   let overflowed = false
   // A CR ended the previous piece: an LF at the start of the next one belongs to the same line ending.
   let skipLeadingLF = false
+  // Counts reset() calls, so that a feed() learns when a callback started a new stream.
+  let streams = 0
 
   let data = ''
   let hasData = false
@@ -77,6 +83,7 @@ export function createParser(options: ParserOptions): Parser {
   function feed(text: string): void {
     // An empty piece must not consume a pending CR's partner LF check.
     if (text === '' || overflowed) return
+    const stream = streams
     let start = 0
     if (skipLeadingLF) {
       skipLeadingLF = false
@@ -98,7 +105,7 @@ export function createParser(options: ParserOptions): Parser {
         if (line.length > maxEventSize) return overflow()
         processLine(line, 0, line.length)
       }
-      if (overflowed) return
+      if (overflowed || stream !== streams) return
       start = end + 1
       if (end === nextCR) {
         // A CR followed by an LF is one line ending, even when they arrive in different pieces.
@@ -158,26 +165,26 @@ export function createParser(options: ParserOptions): Parser {
   function dispatchEvent(): void {
     // 1. Set the last event ID string of the event source to the value of the last event ID buffer.
     //    The buffer does not get reset.
-    if (lastEventIdBuffer !== lastEventId) {
-      lastEventId = lastEventIdBuffer
-      onLastEventId?.(lastEventId)
-    }
+    const newLastEventId = lastEventIdBuffer !== lastEventId
+    lastEventId = lastEventIdBuffer
     // 2. If the data buffer is an empty string, set the data buffer and the event type buffer to the
-    //    empty string and return.
-    if (!hasData) {
+    //    empty string and return. (No event; a new last event ID is still reported.)
+    if (hasData) {
+      // 3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
+      //    last character from the data buffer. (Never there: see the `data` field.)
+      const event: ParsedEvent = { type: eventType || 'message', data, lastEventId }
+      data = ''
+      hasData = false
       eventType = ''
-      return
+      onEvent(event)
+    } else {
+      eventType = ''
     }
-    // 3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last
-    //    character from the data buffer. (Never there: see the `data` field.)
-    const event: ParsedEvent = { type: eventType || 'message', data, lastEventId }
-    data = ''
-    hasData = false
-    eventType = ''
-    onEvent(event)
+    if (newLastEventId) onLastEventId?.(lastEventId)
   }
 
   function reset(seedLastEventId = lastEventId): void {
+    streams++
     // Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
     // middle of an event, before the final empty line, the incomplete event is not dispatched.)
     partialLine = ''

@@ -8,11 +8,14 @@ import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { bundledSize, gzipSize } from './helpers/bundle-size'
 
-/** Bytes, gzip -9. The README's size table shows the measured figures. */
+/**
+ * Bytes, gzip -9. The README's size table shows the measured figures. Raised by ~800 B for the XHR
+ * transport (issue 6), which `transport: 'auto'` selects at run time, so every build carries it.
+ */
 const BUDGET = {
-  browserBundle: 4000,
-  nodeBundle: 4300,
-  scriptTag: 4100,
+  browserBundle: 4800,
+  nodeBundle: 5100,
+  scriptTag: 4900,
 }
 
 /** The app: one import by the package's name, resolved through its exports map. */

@@ -32,6 +32,11 @@ export interface TransportHandlers {
 export interface Connection {
   /** Stops the request and the body; no handler is called afterwards. */
   abort(): void
+  /**
+   * The characters of this response the transport holds, where it keeps them all (XHR's
+   * `responseText`): past a limit, the EventSource renews the request where the stream can resume.
+   */
+  readonly received?: number
 }
 
 /** Sends one request and streams its response to the handlers. */

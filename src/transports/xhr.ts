@@ -1,0 +1,93 @@
+/**
+ * Streams a response over `XMLHttpRequest`, for platforms whose fetch cannot stream a body (React
+ * Native, older browsers and WebViews): each progress event hands on the text `responseText` gained.
+ *
+ * `responseText` keeps every character of the response: the connection reports how many it holds, and
+ * the EventSource renews the request past a limit.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
+ */
+import { refusedByCors } from './cors'
+import type { FetchLike } from './fetch'
+import type { Transport } from './types'
+
+const HEADERS_RECEIVED = 2
+const LOADING = 3
+const REPLACEMENT_CHARACTER = 0xfffd
+
+/** `fetch`, where the platform has one, tells a CORS refusal from a network error. */
+export function createXhrTransport(fetch: FetchLike | undefined): Transport {
+  return (request, handlers) => {
+    const xhr = new XMLHttpRequest()
+    let stopped = false
+    let responded = false
+    // Characters of responseText handed on so far.
+    let delivered = 0
+
+    const respond = (): void => {
+      // Status 0 until a response arrives, and for good when the request fails.
+      if (responded || xhr.readyState < HEADERS_RECEIVED || xhr.status === 0) return
+      responded = true
+      const { status, statusText } = xhr
+      // responseURL is after redirects; some platforms leave it empty.
+      handlers.onResponse({ status, statusText, headers: { get: (name) => xhr.getResponseHeader(name) } }, xhr.responseURL || request.url)
+    }
+    const deliver = (ended: boolean): void => {
+      respond()
+      if (stopped || !responded) return
+      const text = xhr.responseText
+      let end = text.length
+      // Until the body ends, not a final U+FFFD: a platform that decodes all the bytes received anew
+      // (as the XHR spec says) shows a character split between reads as one, then as itself.
+      if (!ended && text.charCodeAt(end - 1) === REPLACEMENT_CHARACTER) end--
+      const start = delivered
+      // Counted before the text is parsed: its events see the response's whole size.
+      delivered = end
+      if (end > start) handlers.onChunk(text.slice(start, end))
+    }
+    // Stops our CORS probe, if one runs.
+    const controller = new AbortController()
+    const fail = (error: unknown, kind: 'network' | 'aborted'): void => {
+      if (!fetch || kind === 'aborted' || responded) return handlers.onError(error, kind)
+      // As over fetch: a refused cross-origin response and an unreachable server look alike.
+      void refusedByCors(fetch, request, controller.signal).then((refused) => stopped || handlers.onError(error, refused ? 'cors' : 'network'))
+    }
+
+    // Chromium and WebKit signal each read with readystatechange; others with progress (every 50 ms at most).
+    xhr.onreadystatechange = () => (xhr.readyState === LOADING ? deliver(false) : respond())
+    xhr.onprogress = () => deliver(false)
+    xhr.onload = () => {
+      deliver(true)
+      if (!stopped) handlers.onEnd()
+    }
+    xhr.onerror = () => fail(new TypeError('XMLHttpRequest failed'), 'network')
+    // Not by us (abort() drops the handlers first): the user agent or the user (window.stop()).
+    xhr.onabort = () => fail(new TypeError('XMLHttpRequest aborted'), 'aborted')
+
+    try {
+      xhr.open('GET', request.url)
+      // 7-8. Credentials: "include" with withCredentials, else same-origin only (XHR's default).
+      xhr.withCredentials = request.credentials === 'include'
+      for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
+      // Always UTF-8, whatever the charset parameter (the Content-Type header itself is unchanged).
+      // React Native has no overrideMimeType, and decodes UTF-8 anyway.
+      xhr.overrideMimeType?.('text/plain; charset=utf-8')
+      xhr.send()
+    } catch (error) {
+      // Reported once the EventSource holds the connection, as a failure of this attempt.
+      void Promise.resolve().then(() => stopped || handlers.onError(error, 'network'))
+    }
+
+    return {
+      abort() {
+        stopped = true
+        controller.abort()
+        xhr.onreadystatechange = xhr.onprogress = xhr.onload = xhr.onerror = xhr.onabort = null
+        xhr.abort()
+      },
+      get received() {
+        return delivered
+      },
+    }
+  }
+}

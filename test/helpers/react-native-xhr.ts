@@ -1,0 +1,145 @@
+/**
+ * An XMLHttpRequest that behaves as React Native's does, over real HTTP (Node's http module), for the
+ * XHR transport's tests in Node. What it reproduces of React Native (Libraries/Network/XMLHttpRequest.js
+ * and its native networking module):
+ * - each body read is decoded on its own (UTF-8, a character split between reads kept whole) and
+ *   appended to `responseText`, then `readystatechange` (LOADING) and `progress` fire, once per read;
+ * - the response headers arrive with `readystatechange` (HEADERS_RECEIVED); `statusText` stays empty;
+ *   `getResponseHeader` ignores case; `responseURL` is the final URL;
+ * - there is no `overrideMimeType`, and no CORS: the platform is not a browser;
+ * - `abort()` dispatches `readystatechange` (DONE) and `abort` at once, synchronously;
+ * - redirects are followed by the platform (OkHttp, NSURLSession).
+ * `decodeWholeBody` instead decodes every byte received anew at each read, as the XHR spec says, so a
+ * character split between reads shows as U+FFFD until its last byte arrives.
+ */
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http'
+
+type Handler = ((this: ReactNativeXMLHttpRequest, event: { type: string }) => void) | null
+
+export interface XhrDoubleOptions {
+  decodeWholeBody?: boolean
+}
+
+/** Every instance created, for tests that inspect them. */
+export const createdRequests: ReactNativeXMLHttpRequest[] = []
+
+export function reactNativeXhr(options: XhrDoubleOptions = {}): typeof ReactNativeXMLHttpRequest {
+  return class extends ReactNativeXMLHttpRequest {
+    constructor() {
+      super(options)
+    }
+  }
+}
+
+export class ReactNativeXMLHttpRequest {
+  static readonly UNSENT = 0
+  static readonly OPENED = 1
+  static readonly HEADERS_RECEIVED = 2
+  static readonly LOADING = 3
+  static readonly DONE = 4
+
+  readyState = 0
+  status = 0
+  statusText = ''
+  responseText = ''
+  responseURL = ''
+  withCredentials = false
+  onreadystatechange: Handler = null
+  onprogress: Handler = null
+  onload: Handler = null
+  onerror: Handler = null
+  onabort: Handler = null
+  /** The longest `responseText` this request held. */
+  longestResponseText = 0
+  readonly requestHeaders: Record<string, string> = {}
+
+  #url = ''
+  #responseHeaders: IncomingMessage['headers'] = {}
+  #request: ClientRequest | undefined
+  #bytes: Buffer[] = []
+  #decoder = new TextDecoder()
+  #done = false
+
+  constructor(private readonly options: XhrDoubleOptions = {}) {
+    createdRequests.push(this)
+  }
+
+  open(method: string, url: string): void {
+    if (method !== 'GET') throw new Error('the double only does GET')
+    this.#url = url
+    this.#setReadyState(1)
+  }
+
+  setRequestHeader(name: string, value: string): void {
+    this.requestHeaders[name] = value
+  }
+
+  getResponseHeader(name: string): string | null {
+    const value = this.#responseHeaders[name.toLowerCase()]
+    return value === undefined ? null : String(value)
+  }
+
+  send(): void {
+    this.#get(this.#url, 0)
+  }
+
+  abort(): void {
+    this.#request?.destroy()
+    if (this.#done) return
+    this.#done = true
+    this.#setReadyState(4)
+    this.#fire('abort')
+  }
+
+  #get(url: string, redirects: number): void {
+    const request = httpRequest(url, { headers: this.requestHeaders })
+    this.#request = request
+    request.on('response', (response) => {
+      const location = response.headers.location
+      if (location && [301, 302, 303, 307, 308].includes(response.statusCode!) && redirects < 20) {
+        response.resume()
+        return this.#get(new URL(location, url).href, redirects + 1)
+      }
+      this.status = response.statusCode!
+      this.responseURL = url
+      this.#responseHeaders = response.headers
+      this.#setReadyState(2)
+      response.on('data', (chunk: Buffer) => this.#receive(chunk))
+      response.on('end', () => this.#finish('load'))
+      response.on('error', () => this.#finish('error'))
+    })
+    request.on('error', () => this.#finish('error'))
+    request.end()
+  }
+
+  #receive(chunk: Buffer): void {
+    if (this.#done) return
+    if (this.options.decodeWholeBody) {
+      this.#bytes.push(chunk)
+      this.responseText = new TextDecoder().decode(Buffer.concat(this.#bytes))
+    } else {
+      this.responseText += this.#decoder.decode(chunk, { stream: true })
+    }
+    this.longestResponseText = Math.max(this.longestResponseText, this.responseText.length)
+    this.#setReadyState(3)
+    this.#fire('progress')
+  }
+
+  #finish(type: 'load' | 'error'): void {
+    if (this.#done) return
+    this.#done = true
+    if (type === 'error') this.status = 0
+    this.#setReadyState(4)
+    this.#fire(type)
+  }
+
+  #setReadyState(state: number): void {
+    this.readyState = state
+    this.#fire('readystatechange')
+  }
+
+  #fire(type: string): void {
+    const handler = this[`on${type}` as 'onload']
+    handler?.call(this, { type })
+  }
+}

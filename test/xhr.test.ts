@@ -1,0 +1,193 @@
+/**
+ * The XHR transport in Node, through a double of React Native's XMLHttpRequest over real loopback HTTP
+ * (test/helpers/react-native-xhr.ts). The same transport runs in Chromium's own XMLHttpRequest in the
+ * browser suite.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { EventSource } from '../src/index'
+import { eventually, trace } from './helpers/events'
+import { createdRequests, reactNativeXhr } from './helpers/react-native-xhr'
+import { useSources } from './helpers/sources'
+import { resumableStream } from './server/resumable-route'
+import { startServer, startStream, type TestServer } from './server/sse-server'
+
+let server: TestServer
+
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(() => server.close())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  createdRequests.length = 0
+})
+const open = useSources()
+
+/** React Native: an XMLHttpRequest, and a fetch (whatwg-fetch) whose responses have no body stream. */
+function reactNative(options = {}): void {
+  vi.stubGlobal('XMLHttpRequest', reactNativeXhr(options))
+  vi.stubGlobal('Response', class {})
+}
+
+describe('[non-spec] transport selection', () => {
+  it('auto takes XMLHttpRequest where fetch cannot stream a body', async () => {
+    reactNative()
+    server.route('/auto', (_request, response) => startStream(response))
+    const source = open(server.url('/auto'))
+    await eventually(() => createdRequests.length === 1 && source.readyState === EventSource.OPEN)
+  })
+
+  it('auto takes fetch where it streams, or where a fetch option is given', async () => {
+    vi.stubGlobal('XMLHttpRequest', reactNativeXhr())
+    server.route('/fetch', (_request, response) => startStream(response))
+    const withStreams = open(server.url('/fetch'))
+    vi.stubGlobal('Response', class {})
+    const withOption = open(server.url('/fetch'), { fetch: (url, init) => fetch(url, init) })
+    await eventually(() => withStreams.readyState === EventSource.OPEN && withOption.readyState === EventSource.OPEN)
+    expect(createdRequests).toHaveLength(0)
+  })
+
+  it('throws a TypeError for xhr without XMLHttpRequest, and for an unknown transport', () => {
+    expect(() => new EventSource(server.url('/none'), { transport: 'xhr' })).toThrow('No XMLHttpRequest for transport "xhr"')
+    expect(() => new EventSource(server.url('/none'), { transport: 'websocket' as never })).toThrow('Unknown transport: "websocket"')
+  })
+})
+
+describe('[non-spec] the XHR transport (React Native double)', () => {
+  it('sends the headers, Accept and withCredentials, and streams events with the final URL origin', async () => {
+    reactNative()
+    server.route('/to', (_request, response) => {
+      startStream(response)
+      response.write('id: 1\ndata: hello\n\n')
+    })
+    server.route('/from', (_request, response) => response.writeHead(302, { Location: '/to' }).end())
+    const source = open(server.url('/from'), { headers: { Authorization: 'Bearer rn' }, withCredentials: true })
+    const events = trace(source)
+    await eventually(() => events.length === 2)
+    expect(events).toEqual([
+      { type: 'open', readyState: 1 },
+      { type: 'message', readyState: 1, data: 'hello', lastEventId: '1', origin: server.origin },
+    ])
+    expect(createdRequests[0]!.requestHeaders).toEqual({ accept: 'text/event-stream', authorization: 'Bearer rn' })
+    expect(createdRequests[0]!.withCredentials).toBe(true)
+  })
+
+  it('reconnects with Last-Event-ID when the stream ends', async () => {
+    reactNative()
+    server.route('/again', (_request, response, index) => {
+      startStream(response)
+      if (index === 0) response.end('retry: 10\nid: 7\ndata: one\n\n')
+      else response.write('data: two\n\n')
+    })
+    const source = open(server.url('/again'))
+    const events = trace(source)
+    await eventually(() => events.length === 5)
+    expect(events.map((e) => [e.type, e.readyState, e.data])).toEqual([['open', 1], ['message', 1, 'one'], ['error', 0], ['open', 1], ['message', 1, 'two']].map((e) => [e[0], e[1], e[2]]))
+    expect(server.requestsTo('/again').map((r) => r.lastEventId)).toEqual([undefined, '7'])
+    expect(events[2]!.message).toBe('The server ended the stream. Reconnecting in 10 ms.')
+  })
+
+  it('fails the connection on a status other than 200 or a wrong Content-Type, with the status', async () => {
+    reactNative()
+    server.route('/401', (_request, response) => response.writeHead(401).end('no'))
+    server.route('/html', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>'))
+    const denied = open(server.url('/401'))
+    const html = open(server.url('/html'))
+    const deniedEvents = trace(denied)
+    const htmlEvents = trace(html)
+    await eventually(() => deniedEvents.length === 1 && htmlEvents.length === 1)
+    expect(deniedEvents).toEqual([{ type: 'error', readyState: 2, status: 401, message: 'HTTP 401. EventSource does not retry.' }])
+    expect(htmlEvents[0]).toMatchObject({ type: 'error', readyState: 2, status: 200, message: 'Content-Type "text/html", not text/event-stream. EventSource does not retry.' })
+  })
+
+  it('reestablishes the connection after a network error', async () => {
+    reactNative()
+    const source = open('http://127.0.0.1:1/unreachable')
+    const events = trace(source)
+    await eventually(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: 0, message: 'The connection failed (XMLHttpRequest failed). Reconnecting in 3000 ms.' })
+  })
+
+  it('aborts the request on close(), and fires nothing afterwards', async () => {
+    reactNative()
+    let closed = false
+    server.route('/close', (_request, response) => {
+      startStream(response)
+      response.write('data: one\n\n')
+      response.on('close', () => (closed = true))
+    })
+    const source = open(server.url('/close'))
+    const events = trace(source)
+    await eventually(() => events.length === 2)
+    source.close()
+    await eventually(() => closed)
+    expect(events.map((e) => e.type)).toEqual(['open', 'message'])
+  })
+
+  it('keeps a character split between reads whole, also where each read decodes the whole body anew', async () => {
+    reactNative({ decodeWholeBody: true })
+    const bytes = Buffer.from('data: caf\u00e9 \u20ac\n\n')
+    server.route('/split', (_request, response) => {
+      startStream(response)
+      // Each write ends inside a character: é is 2 bytes, € is 3.
+      const cuts = [9, 13, 14, bytes.length]
+      cuts.reduce((from, to, index) => {
+        setTimeout(() => response.write(bytes.subarray(from, to)), 20 * index)
+        return to
+      }, 0)
+    })
+    const source = open(server.url('/split'), { transport: 'xhr' })
+    const events = trace(source)
+    await eventually(() => events.length === 2)
+    expect(events[1]!.data).toBe('caf\u00e9 \u20ac')
+  })
+})
+
+describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
+  it('renews the request at the next event with an ID: no event fired, none lost, none repeated', async () => {
+    reactNative()
+    server.route('/renew', resumableStream(3000, 100))
+    const source = open(server.url('/renew'), { xhrResponseLimit: 40_000 })
+    const events = trace(source)
+    await eventually(() => events.length === 3001)
+    expect(events[0]!.type).toBe('open')
+    expect(events.slice(1).map((e) => Number(e.data!.split(' ')[0]))).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1))
+    const requests = server.requestsTo('/renew')
+    // About 117 characters an event, 351,000 in all, in reads of up to 64 KiB: renewed after each read
+    // that passes 40,000 characters.
+    expect(requests.length).toBeGreaterThanOrEqual(5)
+    expect(requests.slice(1).every((r) => Number(r.lastEventId) > 0)).toBe(true)
+    // What responseText held at most: the limit plus the rest of the read that passed it.
+    expect(Math.max(...createdRequests.map((x) => x.longestResponseText))).toBeLessThanOrEqual(40_000 + 64 * 1024)
+  })
+
+  it('on a stream without IDs, reestablishes the connection with an error event that says why', async () => {
+    reactNative()
+    server.route('/no-ids', (_request, response) => {
+      startStream(response)
+      response.write('retry: 10\n\n' + 'data: 0123456789\n\n'.repeat(100))
+    })
+    const source = open(server.url('/no-ids'), { xhrResponseLimit: 500 })
+    const events = trace(source)
+    await eventually(() => events.some((e) => e.type === 'error'))
+    const error = events.find((e) => e.type === 'error')!
+    expect(error).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) without a new event ID to resume from. Reconnecting in 10 ms.' })
+    // The whole stream arrives in one read, which passes the limit: its first event is dispatched, and
+    // none after it.
+    expect(events.filter((e) => e.type === 'message')).toHaveLength(1)
+  })
+
+  it('reestablishes the connection, resuming from the last ID, when twice the limit passes without a new ID', async () => {
+    reactNative()
+    server.route('/rare-ids', (_request, response, index) => {
+      startStream(response)
+      if (index === 0) response.write('retry: 10\nid: 1\ndata: first\n\n' + 'data: 0123456789\n\n'.repeat(100))
+    })
+    const source = open(server.url('/rare-ids'), { xhrResponseLimit: 500 })
+    const events = trace(source)
+    await eventually(() => events.some((e) => e.type === 'error'))
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) without a new event ID to resume from. Reconnecting in 10 ms.' })
+    await eventually(() => server.requestsTo('/rare-ids').length === 2)
+    expect(server.requestsTo('/rare-ids')[1]!.lastEventId).toBe('1')
+  })
+})
