@@ -17,7 +17,7 @@ export const diagnostics = {
   invalidHeader: (name: string): ErrorDetails => ({ message: `Header ${JSON.stringify(name)} is not valid HTTP (CR, LF, NUL?); nothing was sent.` }),
   endOfStream: (): ErrorDetails => ({ message: 'The server ended the stream.' }),
   inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds.` }),
-  responseLimit: (limit: number): ErrorDetails => ({ message: `The XHR response passed xhrResponseLimit (${limit}) without a new event ID to resume from.` }),
+  responseLimit: (limit: number): ErrorDetails => ({ message: `The XHR response passed xhrResponseLimit (${limit}) on a stream without event IDs to resume from.` }),
   headersFunction: (error: unknown): ErrorDetails => withCause('The headers function failed', error),
   network: (error: unknown): ErrorDetails => withCause('The connection failed', error),
   // Not by close(): that fires nothing.

@@ -61,10 +61,10 @@ export interface EventSourceOptions {
   transport?: TransportName
   /**
    * Not in the spec: with the XHR transport, how many characters `responseText` (which keeps them all)
-   * may gather before the request is renewed, at the next event that sets a new ID, resuming from it:
-   * no event fired, none lost, none repeated. An event without an ID, or twice the limit reached with
-   * no new ID, reestablishes the connection instead, with an `error` event, as when a server ends the
-   * stream. DEFAULT_XHR_RESPONSE_LIMIT when absent.
+   * may gather before the request is renewed, after the read that passed the limit, where the last
+   * event read set a new ID (else after a later read), resuming from it: no event fired, none lost,
+   * none repeated. On a stream without IDs, the connection is reestablished instead, with an `error`
+   * event, as when a server ends the stream. DEFAULT_XHR_RESPONSE_LIMIT when absent.
    */
   xhrResponseLimit?: number
 }
@@ -128,6 +128,9 @@ export class EventSource extends EventTarget {
   #inactivityTimer: InactivityTimer | undefined
   readonly #parser: Parser
   readonly #responseLimit: number
+  // Not in the spec: the last block the parser completed set a new, non-empty last event ID, so a new
+  // request with it as Last-Event-ID receives exactly what comes after (see #renewIfFull).
+  #resumable = false
   readonly #handlers = createEventHandlers(this)
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
@@ -144,7 +147,7 @@ export class EventSource extends EventTarget {
       onEvent: (event) => this.#dispatchMessage(event),
       onLastEventId: (lastEventId) => {
         this.#lastEventId = lastEventId
-        if (lastEventId !== '' && this.#received() > this.#responseLimit) this.#renewConnection()
+        this.#resumable = lastEventId !== ''
       },
       onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
       maxEventSize,
@@ -259,13 +262,14 @@ export class EventSource extends EventTarget {
     // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
     this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
-    // A renewed request (see #renewConnection) continues an open stream.
+    // A renewed request (see #renewIfFull) continues an open stream.
     if (this.#readyState !== OPEN) this.#announceConnection()
   }
 
   #processChunk(text: string): void {
     this.#inactivityTimer?.touch()
     this.#parser.feed(text)
+    this.#renewIfFull()
   }
 
   /** 15. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it. */
@@ -311,31 +315,28 @@ export class EventSource extends EventTarget {
   }
 
   /**
-   * Not in the spec: replaces a request whose response grew past xhrResponseLimit (XHR's responseText
-   * keeps it all) with a new one, right after an event with a new ID, which the new request resumes
-   * from. Still OPEN, no event fires: nothing is lost, nothing repeated.
+   * Not in the spec: XHR's responseText keeps the whole response, so past xhrResponseLimit the request
+   * is replaced, once the text received so far is parsed. Where the last block set a new ID, the new
+   * request resumes from it: still OPEN, no event fires, nothing is lost or repeated (an unfinished
+   * event comes again). A stream without IDs cannot be resumed: the connection is reestablished, as when
+   * a server ends the stream, and the error event says why.
    */
-  #renewConnection(): void {
-    this.#stopConnection()
-    void this.#connect()
+  #renewIfFull(): void {
+    if ((this.#connection?.received ?? 0) <= this.#responseLimit) return
+    if (this.#resumable) {
+      this.#stopConnection()
+      void this.#connect()
+    } else if (this.#lastEventId === '') {
+      this.#reestablishConnection(diagnostics.responseLimit(this.#responseLimit))
+    }
   }
 
   /** Dispatch the event: a MessageEvent named after the event type, unless the source was closed meanwhile. */
   #dispatchMessage(event: ParsedEvent): void {
     if (this.#readyState === CLOSED) return
+    // Not in the spec: a block with data ends here unless it also sets a new ID (see #resumable).
+    this.#resumable = false
     this.#fire(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
-    // Past the limit, an event without an ID gives no point to resume from without loss (nor does a
-    // stream that reaches twice the limit without a new ID): the connection is reestablished, as when
-    // a server ends the stream, and the error event says why.
-    const received = this.#received()
-    if (received > this.#responseLimit && (event.lastEventId === '' || received > 2 * this.#responseLimit)) {
-      this.#reestablishConnection(diagnostics.responseLimit(this.#responseLimit))
-    }
-  }
-
-  /** Characters the transport holds of the current response: only XHR keeps them. */
-  #received(): number {
-    return this.#connection?.received ?? 0
   }
 
   /**

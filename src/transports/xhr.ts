@@ -13,7 +13,6 @@ import type { Transport } from './types'
 
 const HEADERS_RECEIVED = 2
 const LOADING = 3
-const REPLACEMENT_CHARACTER = 0xfffd
 
 /** `fetch`, where the platform has one, tells a CORS refusal from a network error. */
 export function createXhrTransport(fetch: FetchLike | undefined): Transport {
@@ -32,18 +31,14 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
       // responseURL is after redirects; some platforms leave it empty.
       handlers.onResponse({ status, statusText, headers: { get: (name) => xhr.getResponseHeader(name) } }, xhr.responseURL || request.url)
     }
-    const deliver = (ended: boolean): void => {
+    const deliver = (): void => {
       respond()
       if (stopped || !responded) return
       const text = xhr.responseText
-      let end = text.length
-      // Until the body ends, not a final U+FFFD: a platform that decodes all the bytes received anew
-      // (as the XHR spec says) shows a character split between reads as one, then as itself.
-      if (!ended && text.charCodeAt(end - 1) === REPLACEMENT_CHARACTER) end--
       const start = delivered
       // Counted before the text is parsed: its events see the response's whole size.
-      delivered = end
-      if (end > start) handlers.onChunk(text.slice(start, end))
+      delivered = text.length
+      if (delivered > start) handlers.onChunk(text.slice(start))
     }
     // Stops our CORS probe, if one runs.
     const controller = new AbortController()
@@ -54,10 +49,10 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
     }
 
     // Chromium and WebKit signal each read with readystatechange; others with progress (every 50 ms at most).
-    xhr.onreadystatechange = () => (xhr.readyState === LOADING ? deliver(false) : respond())
-    xhr.onprogress = () => deliver(false)
+    xhr.onreadystatechange = () => (xhr.readyState === LOADING ? deliver() : respond())
+    xhr.onprogress = deliver
     xhr.onload = () => {
-      deliver(true)
+      deliver()
       if (!stopped) handlers.onEnd()
     }
     xhr.onerror = () => fail(new TypeError('XMLHttpRequest failed'), 'network')
@@ -69,8 +64,9 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
       // 7-8. Credentials: "include" with withCredentials, else same-origin only (XHR's default).
       xhr.withCredentials = request.credentials === 'include'
       for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
-      // Always UTF-8, whatever the charset parameter (the Content-Type header itself is unchanged).
-      // React Native has no overrideMimeType, and decodes UTF-8 anyway.
+      // Always UTF-8, whatever the charset parameter (the Content-Type header itself is unchanged). A
+      // UTF-16 BOM still switches XHR's decoder to UTF-16, where the spec decodes UTF-8: the bytes are
+      // out of reach (even as x-user-defined). React Native lacks the method, and decodes UTF-8.
       xhr.overrideMimeType?.('text/plain; charset=utf-8')
       xhr.send()
     } catch (error) {
@@ -91,3 +87,4 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
     }
   }
 }
+

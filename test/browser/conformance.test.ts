@@ -7,14 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecordedRequest } from '../server/sse-server'
-import { findChromium, IMPLEMENTATIONS, startHarness, type Harness, type Implementation } from './harness'
+import { findChromium, IMPLEMENTATIONS, POLYFILLS, startHarness, type Harness, type Implementation } from './harness'
 import { corsScenarios } from './scenarios/cors'
 import { decodingScenarios } from './scenarios/decoding'
 import { formatScenarios } from './scenarios/format'
 import { reconnectionScenarios } from './scenarios/reconnection'
 import { redirectScenarios, serveLandings } from './scenarios/redirects'
 import { responseScenarios } from './scenarios/responses'
-import { summarize, type Scenario } from './scenarios/scenario'
+import { differenceFor, summarize, type Scenario } from './scenarios/scenario'
 
 const chromiumPath = findChromium()
 // A developer machine without Chromium skips this file with a reason; CI installs Chromium, so it must run there.
@@ -27,11 +27,12 @@ async function check(h: Harness, scenario: Scenario, name: string, worker: boole
   const native = await h.run('native', urlFor('native', worker), scenario.plan, worker)
   expect(native.url).toBe(urlFor('native', worker))
   if (scenario.expected) expect(summarize(native.events)).toEqual(scenario.expected)
-  for (const implementation of ['global', 'esm'] as const) {
+  for (const implementation of POLYFILLS) {
     const ours = await h.run(implementation, urlFor(implementation, worker), scenario.plan, worker)
     expect(ours.url).toBe(urlFor(implementation, worker))
-    if (scenario.difference) {
-      expect(summarize(ours.events)).toEqual(scenario.difference.polyfill)
+    const difference = differenceFor(scenario, implementation)
+    if (difference) {
+      expect(summarize(ours.events), implementation).toEqual(difference.polyfill)
     } else {
       expect(ours.events, implementation).toEqual(native.events)
       expect(ours.finalReadyState, implementation).toBe(native.finalReadyState)
@@ -39,17 +40,27 @@ async function check(h: Harness, scenario: Scenario, name: string, worker: boole
   }
   if (!scenario.handler) return
   const requestsOf = (implementation: Implementation) => server.requestsTo(new URL(urlFor(implementation, worker)).pathname)
-  if (!scenario.difference && !scenario.serverViewDiffers) {
-    for (const implementation of ['global', 'esm'] as const) expect(serverView(requestsOf(implementation)), implementation).toEqual(serverView(requestsOf('native')))
+  if (!scenario.serverViewDiffers) {
+    for (const implementation of POLYFILLS.filter((implementation) => !differenceFor(scenario, implementation))) expect(serverView(requestsOf(implementation), implementation), implementation).toEqual(serverView(requestsOf('native'), implementation))
   }
   for (const implementation of IMPLEMENTATIONS) scenario.serverSaw?.(requestsOf(implementation), implementation)
 }
 
-/** What the server saw of each stream request (not preflights, nor our no-cors probe). */
-function serverView(requests: RecordedRequest[]) {
+/**
+ * What the server saw of each stream request (not preflights, nor our no-cors probe), as compared with
+ * `implementation`'s. XMLHttpRequest has no cache mode, so it sends no `Cache-Control: no-cache`;
+ * setting that header would make every cross-origin request preflighted, so ours over XHR does without.
+ */
+function serverView(requests: RecordedRequest[], implementation: Implementation) {
   return requests
     .filter((request) => request.method === 'GET' && request.headers['sec-fetch-mode'] !== 'no-cors')
-    .map(({ headers, lastEventId }) => ({ accept: headers.accept, lastEventId, cookie: headers.cookie, origin: headers.origin, cacheControl: headers['cache-control'] }))
+    .map(({ headers, lastEventId }) => ({
+      accept: headers.accept,
+      lastEventId,
+      cookie: headers.cookie,
+      origin: headers.origin,
+      ...(implementation === 'xhr' ? {} : { cacheControl: headers['cache-control'] }),
+    }))
 }
 
 describe.skipIf(!harness)('Chromium: native EventSource and ours, side by side', () => {
@@ -66,7 +77,8 @@ describe.skipIf(!harness)('Chromium: native EventSource and ours, side by side',
     describe(area, () => {
       for (const [index, scenario] of table(harness).entries()) {
         const { difference } = scenario
-        const name = difference ? `${scenario.name} [${difference.kind}: ${difference.reason}]` : scenario.name
+        const over = difference?.transport ? ` over ${difference.transport}` : ''
+        const name = difference ? `${scenario.name} [${difference.kind}${over}: ${difference.reason}]` : scenario.name
         it(name, () => check(harness, scenario, `${area}-${index}`, false))
         if (scenario.worker) it(`[dedicated worker] ${name}`, () => check(harness, scenario, `${area}-${index}`, true))
       }

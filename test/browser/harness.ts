@@ -11,10 +11,13 @@ import { startServer, type RouteHandler, type TestServer } from '../server/sse-s
 
 /**
  * Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or the ESM build
- * browser bundlers resolve (`dist/browser/index.js`, through the exports map's "browser" condition).
+ * browser bundlers resolve (`dist/browser/index.js`, through the exports map's "browser" condition), or
+ * that ESM build with `transport: 'xhr'` forced.
  */
-export type Implementation = 'native' | 'global' | 'esm'
-export const IMPLEMENTATIONS: Implementation[] = ['native', 'global', 'esm']
+export type Implementation = 'native' | 'global' | 'esm' | 'xhr'
+export const IMPLEMENTATIONS: Implementation[] = ['native', 'global', 'esm', 'xhr']
+/** Ours, each compared with native. */
+export const POLYFILLS = ['global', 'esm', 'xhr'] as const
 
 /** One recorded event, as the Node tests record them (status and message: ours only). */
 export type TraceEvent = TraceEntry
@@ -154,8 +157,9 @@ function runClient({ implementation, url, plan }: RunRequest): Promise<ClientRun
     SSEPolyfill: { EventSource: typeof EventSource }
     SSEPolyfillESM: { EventSource: typeof EventSource }
   }
-  const Constructor = { native: scope.EventSource, global: scope.SSEPolyfill?.EventSource, esm: scope.SSEPolyfillESM?.EventSource }[implementation]
+  const Constructor = { native: scope.EventSource, global: scope.SSEPolyfill?.EventSource, esm: scope.SSEPolyfillESM?.EventSource, xhr: scope.SSEPolyfillESM?.EventSource }[implementation]
   const options: Record<string, unknown> = { ...plan.options }
+  if (implementation === 'xhr') options.transport = 'xhr'
   let calls = 0
   if (plan.authorizationCounter) options.headers = () => ({ Authorization: `${plan.authorizationCounter}${++calls}` })
   return new Promise((resolve) => {
@@ -199,7 +203,7 @@ function runClient({ implementation, url, plan }: RunRequest): Promise<ClientRun
 /** In the page: runs the client there, or in a dedicated worker (classic for the script-tag build, module for ESM). */
 function runScenario(request: RunRequest): Promise<ClientRun> {
   if (!request.worker) return runClient(request)
-  const worker = request.implementation === 'esm' ? new Worker('/worker-module.js', { type: 'module' }) : new Worker('/worker-classic.js')
+  const worker = request.implementation === 'global' || request.implementation === 'native' ? new Worker('/worker-classic.js') : new Worker('/worker-module.js', { type: 'module' })
   return new Promise((resolve, reject) => {
     worker.onmessage = (event) => {
       worker.terminate()

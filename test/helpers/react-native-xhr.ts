@@ -9,15 +9,15 @@
  * - there is no `overrideMimeType`, and no CORS: the platform is not a browser;
  * - `abort()` dispatches `readystatechange` (DONE) and `abort` at once, synchronously;
  * - redirects are followed by the platform (OkHttp, NSURLSession).
- * `decodeWholeBody` instead decodes every byte received anew at each read, as the XHR spec says, so a
- * character split between reads shows as U+FFFD until its last byte arrives.
+ * `browser` decodes as browsers do instead: by the Content-Type's charset parameter (UTF-8 without one),
+ * unless `overrideMimeType` (which React Native lacks) named another.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http'
 
 type Handler = ((this: ReactNativeXMLHttpRequest, event: { type: string }) => void) | null
 
 export interface XhrDoubleOptions {
-  decodeWholeBody?: boolean
+  browser?: boolean
 }
 
 /** Every instance created, for tests that inspect them. */
@@ -56,12 +56,15 @@ export class ReactNativeXMLHttpRequest {
   #url = ''
   #responseHeaders: IncomingMessage['headers'] = {}
   #request: ClientRequest | undefined
-  #bytes: Buffer[] = []
   #decoder = new TextDecoder()
   #done = false
 
-  constructor(private readonly options: XhrDoubleOptions = {}) {
+  #overriddenCharset: string | undefined
+  declare overrideMimeType?: (mimeType: string) => void
+
+  constructor(options: XhrDoubleOptions = {}) {
     createdRequests.push(this)
+    if (options.browser) this.overrideMimeType = (mimeType) => (this.#overriddenCharset = charsetOf(mimeType))
   }
 
   open(method: string, url: string): void {
@@ -103,6 +106,7 @@ export class ReactNativeXMLHttpRequest {
       this.status = response.statusCode!
       this.responseURL = url
       this.#responseHeaders = response.headers
+      if (this.overrideMimeType) this.#decoder = new TextDecoder(this.#overriddenCharset ?? charsetOf(response.headers['content-type']) ?? 'utf-8')
       this.#setReadyState(2)
       response.on('data', (chunk: Buffer) => this.#receive(chunk))
       response.on('end', () => this.#finish('load'))
@@ -114,12 +118,7 @@ export class ReactNativeXMLHttpRequest {
 
   #receive(chunk: Buffer): void {
     if (this.#done) return
-    if (this.options.decodeWholeBody) {
-      this.#bytes.push(chunk)
-      this.responseText = new TextDecoder().decode(Buffer.concat(this.#bytes))
-    } else {
-      this.responseText += this.#decoder.decode(chunk, { stream: true })
-    }
+    this.responseText += this.#decoder.decode(chunk, { stream: true })
     this.longestResponseText = Math.max(this.longestResponseText, this.responseText.length)
     this.#setReadyState(3)
     this.#fire('progress')
@@ -142,4 +141,8 @@ export class ReactNativeXMLHttpRequest {
     const handler = this[`on${type}` as 'onload']
     handler?.call(this, { type })
   }
+}
+
+function charsetOf(mimeType: string | undefined): string | undefined {
+  return /charset=([^;]+)/.exec(mimeType ?? '')?.[1]
 }

@@ -1,14 +1,22 @@
 /** UTF-8 decoding (WPT format-bom*, format-utf-8): bytes, whole and dripped, and charset parameters. */
 import { byteCases, bytes } from '../../fixtures/bytes'
-import { drip, streamText, type Scenario, type ScenarioTable } from './scenario'
+import { drip, streamText, type Difference, type Scenario, type ScenarioTable } from './scenario'
+
+const xhrHonoursUtf16Bom: Difference = {
+  kind: 'known difference',
+  transport: 'xhr',
+  reason: "XHR's decoder switches to UTF-16 on a UTF-16 BOM, whatever overrideMimeType says, and the bytes are out of reach: no line ends",
+  polyfill: [['open', 1]],
+}
 
 export const decodingScenarios: ScenarioTable = () => [
   ...byteCases.flatMap(([name, input, data], index): Scenario[] => {
     const plan = { stopAfter: 1 + data.length, settleMs: 50 }
     const expected = [['open', 1], ...data.map((text) => ['message', 1, text, ''])]
+    const difference = name.includes('UTF-16 BOM') ? xhrHonoursUtf16Bom : undefined
     return [
-      { name: `decoding: ${name}`, handler: streamText(input), plan, expected },
-      { name: `decoding, 1 byte at a time: ${name}`, handler: drip(input, 1), plan: { ...plan, settleMs: 50 + 3 * input.length }, expected, worker: index === 0 },
+      { name: `decoding: ${name}`, handler: streamText(input), plan, expected, difference },
+      { name: `decoding, 1 byte at a time: ${name}`, handler: drip(input, 1), plan: { ...plan, settleMs: 50 + 3 * input.length }, expected, difference, worker: index === 0 },
     ]
   }),
   ...['utf-8', 'UTF-8', '"utf-8"'].map((charset) => ({

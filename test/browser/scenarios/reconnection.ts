@@ -136,7 +136,8 @@ export const reconnectionScenarios: ScenarioTable = () => [
     expected: [['open', 1], ['message', 1, '1', ''], ['error', 2]],
     difference: {
       kind: 'known difference',
-      reason: 'Chromium rejects fetch after window.stop() with the same TypeError as a network error, so ours reconnects',
+      reason: 'Chromium rejects fetch after window.stop() with the same TypeError as a network error, so ours reconnects (over XHR, abort tells them apart)',
+      transport: 'fetch',
       polyfill: [['open', 1], ['message', 1, '1', ''], ['error', 0], ['open', 1], ['message', 1, '1', '']],
     },
   },

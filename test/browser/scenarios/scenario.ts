@@ -23,11 +23,26 @@ export interface Scenario {
    * Where ours deliberately differs from native, and the trace ours gives instead (both are asserted):
    * Chromium contradicts the spec and ours follows the spec, or ours cannot see what native sees.
    */
-  difference?: { kind: 'chromium contradicts the spec' | 'known difference'; reason: string; polyfill: Summary[] }
+  difference?: Difference
   /** The stream requests differ by design (serverSaw says how), so they are not compared with native's. */
   serverViewDiffers?: boolean
   /** Also run in a dedicated worker. */
   worker?: boolean
+}
+
+export interface Difference {
+  kind: 'chromium contradicts the spec' | 'known difference'
+  reason: string
+  polyfill: Summary[]
+  /** Only ours over this transport differs (`xhr`: the `xhr` implementation; `fetch`: the others). */
+  transport?: 'fetch' | 'xhr'
+}
+
+/** The difference that applies to this implementation of ours, if any. */
+export function differenceFor(scenario: Scenario, implementation: Implementation): Difference | undefined {
+  const { difference } = scenario
+  if (!difference?.transport) return difference
+  return (difference.transport === 'xhr') === (implementation === 'xhr') ? difference : undefined
 }
 
 /** Scenario tables are built per harness: handlers need its origins. */
