@@ -33,6 +33,17 @@ export default defineConfig([
     esbuildPlugins: [browserModules],
   },
   {
+    // The same for React Native (the exports map's "react-native" condition), which lacks EventTarget,
+    // Event and MessageEvent: those names are bound to the platform's where it has them, else to
+    // minimal ones (see src/react-native/dom-events.ts).
+    entry,
+    outDir: 'dist/react-native',
+    format: ['esm', 'cjs'],
+    target: 'es2022',
+    sourcemap: true,
+    inject: ['src/react-native/dom-events.ts'],
+  },
+  {
     // The script-tag build: a minified browser global (IIFE) that defines window.SSEPolyfill.
     entry: { 'sse-polyfill': 'src/global.ts' },
     format: ['iife'],

@@ -6,7 +6,8 @@
  */
 import { createParser, type ParsedEvent, type Parser } from './parser'
 import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit, type SSERequest } from './request'
-import { createMessageEvent, EventSourceErrorEvent, reportListenerError, type ErrorDetails } from './events'
+import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './events'
+import { reportListenerError } from './report-error'
 import { diagnostics } from './diagnostics'
 import { createEventHandlers } from './event-handler'
 import { resolveUrl } from './url'

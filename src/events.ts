@@ -71,13 +71,3 @@ export function createMessageEvent(type: string, data: string, origin: string, l
   nativeMessageEvent ??= Function.prototype.toString.call(MessageEvent).includes('[native code]')
   return nativeMessageEvent ? new ServerSentEvent(type, data, origin, lastEventId) : new MessageEvent(type, { data, origin, lastEventId })
 }
-
-/** Where dispatchEvent rethrows a listener's exception, report it (as browsers do) without unwinding the caller. */
-export function reportListenerError(error: unknown): void {
-  const { reportError } = globalThis as { reportError?: (error: unknown) => void }
-  if (typeof reportError === 'function') reportError(error)
-  else
-    setTimeout(() => {
-      throw error
-    })
-}
