@@ -16,6 +16,9 @@ describe('types', () => {
     new EventSource('/s', { headers: async () => [['Authorization', 'Bearer x']] })
     // @ts-expect-error headers values are strings
     new EventSource('/s', { headers: { 'X-Count': 1 } })
+    new EventSource('/s', { transport: 'xhr', xhrResponseLimit: 2 ** 20 })
+    // @ts-expect-error only fetch, xhr and auto
+    new EventSource('/s', { transport: 'websocket' })
   })
 
   it('types listeners by event name', () => {
