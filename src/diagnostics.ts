@@ -17,9 +17,10 @@ export const diagnostics = {
   invalidHeader: (name: string): ErrorDetails => ({ message: `Header ${JSON.stringify(name)} is not valid HTTP (CR, LF, NUL?); nothing was sent.` }),
   endOfStream: (): ErrorDetails => ({ message: 'The server ended the stream.' }),
   inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds.` }),
-  responseLimit: (limit: number): ErrorDetails => ({ message: `The XHR response passed xhrResponseLimit (${limit}) on a stream without event IDs to resume from.` }),
+  responseLimit: (limit: number): ErrorDetails => ({ message: `The XHR response passed xhrResponseLimit (${limit}) with no new event ID to resume from.` }),
   headersFunction: (error: unknown): ErrorDetails => withCause('The headers function failed', error),
   network: (error: unknown): ErrorDetails => withCause('The connection failed', error),
+  request: (error: unknown): ErrorDetails => withCause('The request could not be made', error),
   // Not by close(): that fires nothing.
   aborted: (error: unknown): ErrorDetails => withCause('The browser or the user aborted the request', error),
   cors: (error: unknown, url: string): ErrorDetails =>

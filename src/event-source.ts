@@ -64,8 +64,9 @@ export interface EventSourceOptions {
    * Not in the spec: with the XHR transport, how many characters `responseText` (which keeps them all)
    * may gather before the request is renewed, after the read that passed the limit, where the last
    * event read set a new ID (else after a later read), resuming from it: no event fired, none lost,
-   * none repeated. On a stream without IDs, the connection is reestablished instead, with an `error`
-   * event, as when a server ends the stream. DEFAULT_XHR_RESPONSE_LIMIT when absent.
+   * none repeated. On a stream without IDs, or past twice the limit without a new ID, the connection is
+   * reestablished instead, with an `error` event, as when a server ends the stream.
+   * DEFAULT_XHR_RESPONSE_LIMIT when absent.
    */
   xhrResponseLimit?: number
 }
@@ -129,9 +130,11 @@ export class EventSource extends EventTarget {
   #inactivityTimer: InactivityTimer | undefined
   readonly #parser: Parser
   readonly #responseLimit: number
-  // Not in the spec: the last block the parser completed set a new, non-empty last event ID, so a new
-  // request with it as Last-Event-ID receives exactly what comes after (see #renewIfFull).
-  #resumable = false
+  // Not in the spec, for renewing XHR requests (see #renewIfFull): where the parser stands in this
+  // response. `start`: no block completed yet; `resumable`: the last block set a new, non-empty ID, so
+  // a request with it as Last-Event-ID receives exactly what comes after; `past`: an event without a
+  // new ID came after.
+  #position: 'start' | 'resumable' | 'past' = 'start'
   readonly #handlers = createEventHandlers(this)
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
@@ -148,7 +151,7 @@ export class EventSource extends EventTarget {
       onEvent: (event) => this.#dispatchMessage(event),
       onLastEventId: (lastEventId) => {
         this.#lastEventId = lastEventId
-        this.#resumable = lastEventId !== ''
+        this.#position = lastEventId === '' ? 'past' : 'resumable'
       },
       onRetry: (milliseconds) => (this.#reconnectionTime = Math.min(milliseconds, MAX_TIMEOUT)),
       maxEventSize,
@@ -230,17 +233,23 @@ export class EventSource extends EventTarget {
     const lastEventId = (this.#lastEventId ??= headers.get('last-event-id') ?? '')
     this.#parser.reset(lastEventId)
     const { lastEventIdQueryParameterName } = this.#options
-    this.#request = buildRequest({
-      url: this.#requestUrl,
-      headersOrigin: new URL(this.#url).origin,
-      withCredentials: this.#withCredentials,
-      headers,
-      lastEventId,
-      lastEventIdHeader: !this.#lastEventIdHeaderRefused,
-      lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
-      forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
-    })
-    this.#connection = this.#transport(this.#request, this.#transportHandlers)
+    try {
+      this.#request = buildRequest({
+        url: this.#requestUrl,
+        headersOrigin: new URL(this.#url).origin,
+        withCredentials: this.#withCredentials,
+        headers,
+        lastEventId,
+        lastEventIdHeader: !this.#lastEventIdHeaderRefused,
+        lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
+        forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
+      })
+      this.#connection = this.#transport(this.#request, this.#transportHandlers)
+    } catch (error) {
+      // Not in the spec: a platform that lacks what the request needs (TextEncoder on an old React
+      // Native, say) fails the connection with the reason, rather than leave it CONNECTING for good.
+      this.#failConnection(diagnostics.request(error))
+    }
   }
 
   /**
@@ -319,15 +328,18 @@ export class EventSource extends EventTarget {
    * Not in the spec: XHR's responseText keeps the whole response, so past xhrResponseLimit the request
    * is replaced, once the text received so far is parsed. Where the last block set a new ID, the new
    * request resumes from it: still OPEN, no event fires, nothing is lost or repeated (an unfinished
-   * event comes again). A stream without IDs cannot be resumed: the connection is reestablished, as when
-   * a server ends the stream, and the error event says why.
+   * event comes again). A stream without IDs cannot be resumed, nor one whose events stopped setting new
+   * IDs before twice the limit: the connection is reestablished, as when a server ends the stream, and
+   * the error event says why. While the response's first block is still arriving, it waits (maxEventSize
+   * bounds that block).
    */
   #renewIfFull(): void {
-    if ((this.#connection?.received ?? 0) <= this.#responseLimit) return
-    if (this.#resumable) {
+    const received = this.#connection?.received ?? 0
+    if (received <= this.#responseLimit) return
+    if (this.#position === 'resumable') {
       this.#stopConnection()
       void this.#connect()
-    } else if (this.#lastEventId === '') {
+    } else if (this.#position === 'past' && (this.#lastEventId === '' || received > 2 * this.#responseLimit)) {
       this.#reestablishConnection(diagnostics.responseLimit(this.#responseLimit))
     }
   }
@@ -335,8 +347,8 @@ export class EventSource extends EventTarget {
   /** Dispatch the event: a MessageEvent named after the event type, unless the source was closed meanwhile. */
   #dispatchMessage(event: ParsedEvent): void {
     if (this.#readyState === CLOSED) return
-    // Not in the spec: a block with data ends here unless it also sets a new ID (see #resumable).
-    this.#resumable = false
+    // Not in the spec: a block with data ends here unless it also sets a new ID (see #position).
+    this.#position = 'past'
     this.#fire(createMessageEvent(event.type, event.data, this.#origin, event.lastEventId))
   }
 
@@ -365,6 +377,7 @@ export class EventSource extends EventTarget {
   #stopConnection(): void {
     this.#generation++
     this.#parser.reset()
+    this.#position = 'start'
     this.#connection?.abort()
     this.#connection = undefined
     this.#inactivityTimer?.stop()

