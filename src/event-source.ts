@@ -30,9 +30,15 @@ export interface EventSourceOptions {
   withCredentials?: boolean
   /**
    * Not in the spec: headers for every request. A function is called on every connect and reconnect
-   * (and may return a promise), so a refreshed token is used.
+   * (and may return a promise), so a refreshed token is used; it gets a HeadersContext.
    */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+  headers?: HeadersInit | ((context: HeadersContext) => HeadersInit | Promise<HeadersInit>)
+  /**
+   * Not in the spec: a 401 or 403 response calls the headers function again, its context's `status`
+   * telling why, and retries at once, once, instead of failing the connection. No event fires for it;
+   * a second 401 or 403 in a row fails the connection as usual. Needs a headers function.
+   */
+  refreshOnAuthError?: boolean
   /**
    * Not in the spec: milliseconds without any byte received (comments count) after which the connection
    * is dropped and reestablished. Off when absent or 0, as native.
@@ -69,6 +75,16 @@ export interface EventSourceOptions {
    * DEFAULT_XHR_RESPONSE_LIMIT when absent.
    */
   xhrResponseLimit?: number
+}
+
+/** What a headers function is told about the connection attempt it is called for. */
+export interface HeadersContext {
+  /** Connection attempts this source has made, this one included: 1 for the first. */
+  attempt: number
+  /** The HTTP status the previous attempt failed with (401 when refreshOnAuthError retries), if any. */
+  status: number | undefined
+  /** Aborted when this attempt is abandoned: close(), heartbeatTimeout. */
+  signal: AbortSignal
 }
 
 /** The events an EventSource dispatches, for `addEventListener` types. */
@@ -122,8 +138,12 @@ export class EventSource extends EventTarget {
   #lastEventIdHeaderRefused = false
   #reconnectionTime = DEFAULT_RECONNECTION_TIME
   #origin = ''
-  // Counts stopped connections, so that async work of a stopped one (a pending headers function) is dropped.
-  #generation = 0
+  // The current connection attempt, aborted when it stops: its pending async work (a headers function)
+  // is then dropped, and the headers function's signal tells it.
+  #attempt: AbortController | undefined
+  #attempts = 0
+  // Not in the spec: the status the previous attempt failed with, for the headers function.
+  #failureStatus: number | undefined
   #request: SSERequest | undefined
   #connection: Connection | undefined
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
@@ -213,18 +233,19 @@ export class EventSource extends EventTarget {
   }
 
   async #connect(): Promise<void> {
-    const generation = this.#generation
+    const { signal } = (this.#attempt = new AbortController())
+    this.#attempts++
     // Not in the spec: the inactivity timeout also covers a headers function that never settles.
     this.#startInactivityTimer()
     let init: HeadersInit | undefined
     try {
-      init = await this.#resolveHeaders()
+      init = await this.#resolveHeaders(signal)
     } catch (error) {
-      if (generation !== this.#generation) return
+      if (signal.aborted) return
       return this.#reestablishConnection(diagnostics.headersFunction(error))
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
-    if (generation !== this.#generation) return
+    if (signal.aborted) return
     // Not in the spec: a header HTTP cannot carry is refused before anything is sent.
     const headers = readHeaders(init)
     if ('invalid' in headers) return this.#failConnection(diagnostics.invalidHeader(headers.invalid))
@@ -256,9 +277,9 @@ export class EventSource extends EventTarget {
    * Not in the spec: the custom headers, from the function when there is one. Async, so that even a
    * function that throws at once reports it after the constructor has returned.
    */
-  async #resolveHeaders(): Promise<HeadersInit | undefined> {
+  async #resolveHeaders(signal: AbortSignal): Promise<HeadersInit | undefined> {
     const { headers } = this.#options
-    return typeof headers === 'function' ? headers() : headers
+    return typeof headers === 'function' ? headers({ attempt: this.#attempts, status: this.#failureStatus, signal }) : headers
   }
 
   #processResponse(response: TransportResponse, url: string): void {
@@ -266,12 +287,23 @@ export class EventSource extends EventTarget {
     const { status, statusText } = response
     const contentType = response.headers.get('content-type')
     // 14. If res's status is not 200, or its Content-Type is not `text/event-stream`, fail the connection.
-    if (status !== 200) return this.#failConnection(diagnostics.status(status, statusText))
+    if (status !== 200) {
+      // Not in the spec (refreshOnAuthError): a 401 or 403 may be a token that expired. Once in a row,
+      // the headers function is asked again and the request retried at once, with no event.
+      const { refreshOnAuthError, headers } = this.#options
+      if (refreshOnAuthError && typeof headers === 'function' && isAuthError(status) && !isAuthError(this.#failureStatus)) {
+        this.#stopConnection()
+        this.#failureStatus = status
+        return void this.#connect()
+      }
+      return this.#failConnection(diagnostics.status(status, statusText))
+    }
     if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
     // Events carry the origin of the final URL, after redirects. The request's own last event ID
     // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
     this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
+    this.#failureStatus = undefined
     // A renewed request (see #renewIfFull) continues an open stream.
     if (this.#readyState !== OPEN) this.#announceConnection()
   }
@@ -314,6 +346,7 @@ export class EventSource extends EventTarget {
   /** Reestablish the connection. */
   #reestablishConnection(details: ErrorDetails): void {
     this.#stopConnection()
+    this.#failureStatus = details.status
     // 1. If readyState is CLOSED, abort these steps. Set readyState to CONNECTING. Fire `error`.
     if (this.#readyState === CLOSED) return
     this.#readyState = CONNECTING
@@ -375,7 +408,7 @@ export class EventSource extends EventTarget {
    * is the rest of the text the parser is reading.
    */
   #stopConnection(): void {
-    this.#generation++
+    this.#attempt?.abort()
     this.#parser.reset()
     this.#position = 'start'
     this.#connection?.abort()
@@ -418,6 +451,11 @@ export interface EventSource {
     options?: boolean | EventListenerOptions,
   ): void
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void
+}
+
+/** Statuses that refreshOnAuthError answers: the token may have expired. */
+function isAuthError(status: number | undefined): boolean {
+  return status === 401 || status === 403
 }
 
 /**
