@@ -14,6 +14,7 @@ import { resolveUrl } from './url'
 import type { FetchLike } from './transports/fetch'
 import { selectTransport, type TransportName } from './transports/select'
 import { MAX_TIMEOUT, startInactivityTimer, type InactivityTimer } from './inactivity-timer'
+import type { RetryPolicy } from './retry-policy'
 import type { Connection, FailureKind, Transport, TransportHandlers, TransportResponse } from './transports/types'
 
 /** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
@@ -39,6 +40,11 @@ export interface EventSourceOptions {
    * a second 401 or 403 in a row fails the connection as usual. Needs a headers function.
    */
   refreshOnAuthError?: boolean
+  /**
+   * Not in the spec: which failed responses to retry too, how long to wait after each failure, and
+   * when to give up, e.g. `backoff({ maxAttempts: 10 })`. Absent: as native.
+   */
+  retryPolicy?: RetryPolicy
   /**
    * Not in the spec: milliseconds without any byte received (comments count) after which the connection
    * is dropped and reestablished. Off when absent or 0, as native.
@@ -144,6 +150,8 @@ export class EventSource extends EventTarget {
   #attempts = 0
   // Not in the spec: the status the previous attempt failed with, for the headers function.
   #failureStatus: number | undefined
+  // Not in the spec: failed attempts since the last open, for retryPolicy.
+  #failures = 0
   #request: SSERequest | undefined
   #connection: Connection | undefined
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined
@@ -226,6 +234,17 @@ export class EventSource extends EventTarget {
     this.#handlers.set('error', value)
   }
 
+  /**
+   * Not in the spec: drops the connection, or the wait for the next one, and connects again at once
+   * (with Last-Event-ID), firing no `error` event. Does nothing once CLOSED.
+   */
+  reconnect(): void {
+    if (this.#readyState === CLOSED) return
+    this.#stopConnection()
+    this.#readyState = CONNECTING
+    void this.#connect()
+  }
+
   /** Aborts the connection or the pending reconnect and sets CLOSED; no event fires afterwards. */
   close(): void {
     this.#readyState = CLOSED
@@ -296,6 +315,7 @@ export class EventSource extends EventTarget {
         this.#failureStatus = status
         return void this.#connect()
       }
+      if (this.#options.retryPolicy?.retriesStatus(status)) return this.#reestablishConnection(diagnostics.status(status, statusText), response)
       return this.#failConnection(diagnostics.status(status, statusText))
     }
     if (!isEventStream(contentType)) return this.#failConnection(diagnostics.contentType(contentType, status, statusText))
@@ -330,30 +350,36 @@ export class EventSource extends EventTarget {
 
   /** Announce the connection: set readyState to OPEN and fire `open` (close() aborted the transport before). */
   #announceConnection(): void {
+    this.#failures = 0
     this.#readyState = OPEN
     this.#fire(new Event('open'))
   }
 
   /** Fail the connection: if readyState is not CLOSED, set it to CLOSED and fire `error`. No reconnect. */
-  #failConnection(details: ErrorDetails): void {
+  #failConnection(details: ErrorDetails, outcome = ' EventSource does not retry.'): void {
     this.#stopConnection()
     if (this.#readyState === CLOSED) return
     this.#readyState = CLOSED
-    details.message += ' EventSource does not retry.'
+    details.message += outcome
     this.#fire(new EventSourceErrorEvent(details))
   }
 
-  /** Reestablish the connection. */
-  #reestablishConnection(details: ErrorDetails): void {
+  /** Reestablish the connection (after `response`, not in the spec, where a retryPolicy retries it). */
+  #reestablishConnection(details: ErrorDetails, response?: TransportResponse): void {
     this.#stopConnection()
     this.#failureStatus = details.status
     // 1. If readyState is CLOSED, abort these steps. Set readyState to CONNECTING. Fire `error`.
     if (this.#readyState === CLOSED) return
+    const failures = ++this.#failures
+    const { retryPolicy } = this.#options
+    const delay = retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
+    if (delay === undefined) return this.#failConnection(details, ` Gave up after ${failures} failed ${failures > 1 ? 'attempts' : 'attempt'} in a row.`)
     this.#readyState = CONNECTING
-    // 2. Wait a delay equal to the reconnection time. 5. If readyState is not CONNECTING, return: close()
-    // clears this timer, also from inside the error handler, which is why it is set before firing.
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), this.#reconnectionTime)
-    details.message += ` Reconnecting in ${this.#reconnectionTime} ms.`
+    // 2. Wait a delay equal to the reconnection time (not in the spec: the retryPolicy's, where there is
+    // one). 5. If readyState is not CONNECTING, return: close() clears this timer, also from inside the
+    // error handler, which is why it is set before firing.
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay)
+    details.message += ` Reconnecting in ${delay} ms.`
     this.#fire(new EventSourceErrorEvent(details))
   }
 

@@ -1,6 +1,6 @@
 /** Compile-only: the drop-in promise at the type level (run by vitest --typecheck). */
 import { describe, expectTypeOf, it } from 'vitest'
-import { EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceOptions } from '../src/index'
+import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceOptions, type HeadersContext } from '../src/index'
 
 describe('types', () => {
   it('is assignable where the DOM EventSource is expected', () => {
@@ -19,6 +19,11 @@ describe('types', () => {
     new EventSource('/s', { transport: 'xhr', xhrResponseLimit: 2 ** 20 })
     // @ts-expect-error only fetch, xhr and auto
     new EventSource('/s', { transport: 'websocket' })
+    new EventSource('/s', { refreshOnAuthError: true, headers: (context) => (expectTypeOf(context).toEqualTypeOf<HeadersContext>(), {}) })
+    new EventSource('/s', { retryPolicy: backoff({ maxAttempts: 5 }) }).reconnect()
+    new EventSource('/s', { retryPolicy: { retriesStatus: (status) => status === 502, delay: (failures) => (failures < 3 ? 1000 : undefined) } })
+    // @ts-expect-error a policy is an object with retriesStatus and delay, not options
+    new EventSource('/s', { retryPolicy: { maxAttempts: 5 } })
   })
 
   it('types listeners by event name', () => {
