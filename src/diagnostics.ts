@@ -18,7 +18,7 @@ export const diagnostics = {
   endOfStream: (): ErrorDetails => ({ message: 'The server ended the stream.' }),
   inactivity: (timeout: number): ErrorDetails => ({ message: `No activity within ${timeout} milliseconds.` }),
   responseLimit: (limit: number): ErrorDetails => ({ message: `The XHR response passed xhrResponseLimit (${limit}) with no new event ID to resume from.` }),
-  headersFunction: (error: unknown): ErrorDetails => withCause('The headers function failed', error),
+  requestFunction: (error: unknown): ErrorDetails => withCause('The headers or body function failed', error),
   network: (error: unknown): ErrorDetails => withCause('The connection failed', error),
   request: (error: unknown): ErrorDetails => withCause('The request could not be made', error),
   // Not by close(): that fires nothing.

@@ -5,7 +5,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
 import { createParser, type ParsedEvent, type Parser } from './parser'
-import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit, type SSERequest } from './request'
+import { buildRequest, readHeaders, withoutQueryParameter, type HeadersInit, type RequestBody, type SSERequest } from './request'
 import { createMessageEvent, EventSourceErrorEvent, type ErrorDetails } from './events'
 import { reportListenerError } from './report-error'
 import { diagnostics } from './diagnostics'
@@ -40,6 +40,13 @@ export interface EventSourceOptions {
    * a second 401 or 403 in a row fails the connection as usual. Needs a headers function.
    */
   refreshOnAuthError?: boolean
+  /** Not in the spec: the request method, `GET` when absent (for APIs that stream the answer to a POST). */
+  method?: string
+  /**
+   * Not in the spec: the request body, sent again with every reconnect (with Last-Event-ID). A function
+   * is called for each attempt. A string goes as `text/plain` unless a Content-Type header says otherwise.
+   */
+  body?: RequestBody | (() => RequestBody | Promise<RequestBody>)
   /**
    * Not in the spec: which failed responses to retry too, how long to wait after each failure, and
    * when to give up, e.g. `backoff({ maxAttempts: 10 })`. Absent: as native.
@@ -257,11 +264,13 @@ export class EventSource extends EventTarget {
     // Not in the spec: the inactivity timeout also covers a headers function that never settles.
     this.#startInactivityTimer()
     let init: HeadersInit | undefined
+    let body: RequestBody | undefined
     try {
       init = await this.#resolveHeaders(signal)
+      body = await (typeof this.#options.body === 'function' ? this.#options.body() : this.#options.body)
     } catch (error) {
       if (signal.aborted) return
-      return this.#reestablishConnection(diagnostics.headersFunction(error))
+      return this.#reestablishConnection(diagnostics.requestFunction(error))
     }
     // close() or a timeout while the headers function was pending: its result is discarded.
     if (signal.aborted) return
@@ -283,6 +292,8 @@ export class EventSource extends EventTarget {
         lastEventIdHeader: !this.#lastEventIdHeaderRefused,
         lastEventIdQueryParameterName: this.#lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
         forwardHeadersOnCrossOriginRedirect: this.#options.forwardHeadersOnCrossOriginRedirect,
+        method: this.#options.method,
+        body,
       })
       this.#connection = this.#transport(this.#request, this.#transportHandlers)
     } catch (error) {

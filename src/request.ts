@@ -8,9 +8,15 @@ import type { FetchLike } from './transports/fetch'
 /** Header values as users give them: a plain object, a `Headers`, or a list of pairs. */
 export type HeadersInit = Record<string, string> | Headers | Array<[string, string]>
 
+/** Not in the spec: a request body, for APIs that stream their answer to a POST. */
+export type RequestBody = string | FormData | URLSearchParams | Blob
+
 /** What a transport needs to send one request. */
 export interface SSERequest {
   url: string
+  /** `GET`, as the spec's; not in the spec: another method, with a body. */
+  method: string
+  body?: RequestBody
   /** Header names in lower case, as `Headers` gives them. */
   headers: Record<string, string>
   /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
@@ -33,6 +39,8 @@ export interface RequestOptions {
   withCredentials: boolean
   /** Custom headers (see readHeaders). */
   headers: Headers
+  method?: string
+  body?: RequestBody
   /** The last event ID string; sent when not empty. A custom Last-Event-ID header is never sent. */
   lastEventId: string
   /** Send the id in the Last-Event-ID header (the spec's way); false when CORS refused that header. */
@@ -84,7 +92,8 @@ export function buildRequest(options: RequestOptions): SSERequest {
     }
   }
   const credentials = withCredentials ? 'include' : 'same-origin'
-  return { url, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
+  const { method = 'GET', body } = options
+  return { url, method, body, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
 }
 
 /**
@@ -93,7 +102,7 @@ export function buildRequest(options: RequestOptions): SSERequest {
  * author-set one causes).
  */
 export function fetchInit(request: SSERequest, headers: Record<string, string>, redirect: 'follow' | 'manual', signal: AbortSignal): Parameters<FetchLike>[1] {
-  return { method: 'GET', headers, credentials: request.credentials, cache: 'no-store', mode: 'cors', redirect, signal }
+  return { method: request.method, body: request.body, headers, credentials: request.credentials, cache: 'no-store', mode: 'cors', redirect, signal }
 }
 
 /**

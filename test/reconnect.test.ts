@@ -306,7 +306,7 @@ describe('[non-spec] the headers function', () => {
       },
     })
     const error = await nextEvent<Event & { message: string; error: Error }>(source, 'error')
-    expect(error.message).toBe('The headers function failed (token service down). Reconnecting in 3000 ms.')
+    expect(error.message).toBe('The headers or body function failed (token service down). Reconnecting in 3000 ms.')
     expect(error.error.message).toBe('token service down')
     expect(source.readyState).toBe(EventSource.CONNECTING)
     await vi.advanceTimersByTimeAsync(DEFAULT_RECONNECTION_TIME)

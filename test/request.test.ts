@@ -11,7 +11,7 @@ function headersOf(init: ConstructorParameters<typeof Headers>[0] | null): Heade
 
 describe('buildRequest', () => {
   it('asks for text/event-stream with same-origin credentials, and nothing else, by default', () => {
-    expect(buildRequest(base)).toEqual({ url: base.url, headers: { accept: 'text/event-stream' }, credentials: 'same-origin', forwardHeadersOnCrossOriginRedirect: false })
+    expect(buildRequest(base)).toEqual({ url: base.url, method: 'GET', headers: { accept: 'text/event-stream' }, credentials: 'same-origin', forwardHeadersOnCrossOriginRedirect: false })
   })
 
   it('uses credentials include for withCredentials', () => {

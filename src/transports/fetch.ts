@@ -3,6 +3,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
  */
+import type { RequestBody } from '../request'
 import { refusedByCors } from './cors'
 import { fetchFollowingRedirects } from './redirects'
 import type { Transport } from './types'
@@ -11,7 +12,8 @@ import type { Transport } from './types'
 export type FetchLike = (
   url: string,
   init: {
-    method: 'GET'
+    method: string
+    body?: RequestBody
     headers: Record<string, string>
     credentials: 'include' | 'same-origin'
     cache: 'no-store'

@@ -18,8 +18,9 @@ const OWN_HEADERS = /^(accept|last-event-id)$/
 export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<FetchedResponse> {
   if (enforcesCors()) return fetchInBrowser(fetch, request, signal)
   let { url, headers } = request
+  let hop = request
   for (let redirects = 0; ; redirects++) {
-    const response = await fetch(url, fetchInit(request, headers, 'manual', signal))
+    const response = await fetch(url, fetchInit(hop, headers, 'manual', signal))
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null
     // A 3xx without Location is a response like any other (and fails the connection).
     if (location === null) return { response, url }
@@ -31,6 +32,12 @@ export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequ
     if (next.username || next.password) throw new TypeError('Redirect to a URL with credentials')
     if (next.origin !== new URL(url).origin && !request.forwardHeadersOnCrossOriginRedirect) {
       headers = Object.fromEntries(Object.entries(headers).filter(([name]) => OWN_HEADERS.test(name)))
+    }
+    // Fetch's rule: a 303 (or a 301 or 302 after a POST) turns the request into a GET without a body.
+    const { status } = response
+    if ((status === 303 && hop.method !== 'GET' && hop.method !== 'HEAD') || (status < 303 && hop.method === 'POST')) {
+      hop = { ...hop, method: 'GET', body: undefined }
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type'))
     }
     url = next.href
   }

@@ -63,7 +63,7 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
     xhr.onabort = () => fail(new TypeError('XMLHttpRequest aborted'), 'aborted')
 
     try {
-      xhr.open('GET', request.url)
+      xhr.open(request.method, request.url)
       // 7-8. Credentials: "include" with withCredentials, else same-origin only (XHR's default).
       xhr.withCredentials = request.credentials === 'include'
       for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
@@ -71,7 +71,7 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
       // UTF-16 BOM still switches XHR's decoder to UTF-16, where the spec decodes UTF-8: the bytes are
       // out of reach (even as x-user-defined). React Native lacks the method, and decodes UTF-8.
       xhr.overrideMimeType?.('text/plain; charset=utf-8')
-      xhr.send()
+      xhr.send(request.body ?? null)
     } catch (error) {
       // Reported once the EventSource holds the connection, as a failure of this attempt.
       void Promise.resolve().then(() => stopped || handlers.onError(error, 'network'))

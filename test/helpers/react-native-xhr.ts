@@ -54,6 +54,7 @@ export class ReactNativeXMLHttpRequest {
   readonly requestHeaders: Record<string, string> = {}
 
   #url = ''
+  #method = 'GET'
   #responseHeaders: IncomingMessage['headers'] = {}
   #request: ClientRequest | undefined
   #decoder = new TextDecoder()
@@ -68,7 +69,7 @@ export class ReactNativeXMLHttpRequest {
   }
 
   open(method: string, url: string): void {
-    if (method !== 'GET') throw new Error('the double only does GET')
+    this.#method = method
     this.#url = url
     this.#setReadyState(1)
   }
@@ -82,8 +83,9 @@ export class ReactNativeXMLHttpRequest {
     return value === undefined ? null : String(value)
   }
 
-  send(): void {
-    this.#get(this.#url, 0)
+  /** Text bodies only (strings, URLSearchParams): what the tests send. */
+  send(body: string | URLSearchParams | null = null): void {
+    this.#get(this.#url, 0, body === null ? undefined : String(body))
   }
 
   abort(): void {
@@ -94,14 +96,14 @@ export class ReactNativeXMLHttpRequest {
     this.#fire('abort')
   }
 
-  #get(url: string, redirects: number): void {
-    const request = httpRequest(url, { headers: this.requestHeaders })
+  #get(url: string, redirects: number, body?: string): void {
+    const request = httpRequest(url, { method: this.#method, headers: this.requestHeaders })
     this.#request = request
     request.on('response', (response) => {
       const location = response.headers.location
       if (location && [301, 302, 303, 307, 308].includes(response.statusCode!) && redirects < 20) {
         response.resume()
-        return this.#get(new URL(location, url).href, redirects + 1)
+        return this.#get(new URL(location, url).href, redirects + 1, body)
       }
       this.status = response.statusCode!
       this.responseURL = url
@@ -113,7 +115,7 @@ export class ReactNativeXMLHttpRequest {
       response.on('error', () => this.#finish('error'))
     })
     request.on('error', () => this.#finish('error'))
-    request.end()
+    request.end(body)
   }
 
   #receive(chunk: Buffer): void {
