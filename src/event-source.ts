@@ -383,12 +383,13 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) return
     const failures = ++this.#failures
     const { retryPolicy } = this.#options
-    const delay = retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
-    if (delay === undefined) return this.#failConnection(details, ` Gave up after ${failures} failed ${failures > 1 ? 'attempts' : 'attempt'} in a row.`)
+    const wait = retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
+    if (wait === undefined) return this.#failConnection(details, ` Gave up after ${failures} failed ${failures > 1 ? 'attempts' : 'attempt'} in a row.`)
     this.#readyState = CONNECTING
     // 2. Wait a delay equal to the reconnection time (not in the spec: the retryPolicy's, where there is
     // one). 5. If readyState is not CONNECTING, return: close() clears this timer, also from inside the
-    // error handler, which is why it is set before firing.
+    // error handler, which is why it is set before firing. (A policy's wait past setTimeout's range is clamped.)
+    const delay = Math.min(wait, MAX_TIMEOUT)
     this.#reconnectTimer = setTimeout(() => void this.#connect(), delay)
     details.message += ` Reconnecting in ${delay} ms.`
     this.#fire(new EventSourceErrorEvent(details))

@@ -110,6 +110,16 @@ describe('[non-spec] retryPolicy: backoff()', () => {
     expect(events[0]!.message).toMatch(/^The connection failed \(.+\)\. Gave up after 1 failed attempt in a row\.$/)
   })
 
+  it("clamps a custom policy's wait to what setTimeout can wait, rather than retry at once", async () => {
+    server.route('/huge-wait', (_request, response) => response.writeHead(502).end())
+    const source = open(server.url('/huge-wait'), { retryPolicy: { retriesStatus: () => true, delay: () => 2 ** 40 } })
+    const events = trace(source)
+    await eventually(() => events.length === 1)
+    expect(events[0]).toMatchObject({ readyState: 0, message: 'HTTP 502 Bad Gateway. Reconnecting in 2147483647 ms.' })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(server.requestsTo('/huge-wait')).toHaveLength(1)
+  })
+
   it('caps the wait at maxDelay', async () => {
     server.route('/capped', (_request, response, index) => {
       if (index > 0) return void response.writeHead(500).end()
