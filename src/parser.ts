@@ -169,16 +169,15 @@ export function createParser(options: ParserOptions): Parser {
     lastEventId = lastEventIdBuffer
     // 2. If the data buffer is an empty string, set the data buffer and the event type buffer to the
     //    empty string and return. (No event; a new last event ID is still reported.)
+    const type = eventType || 'message'
+    eventType = ''
     if (hasData) {
       // 3. If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
       //    last character from the data buffer. (Never there: see the `data` field.)
-      const event: ParsedEvent = { type: eventType || 'message', data, lastEventId }
+      const event: ParsedEvent = { type, data, lastEventId }
       data = ''
       hasData = false
-      eventType = ''
       onEvent(event)
-    } else {
-      eventType = ''
     }
     if (newLastEventId) onLastEventId?.(lastEventId)
   }
