@@ -15,6 +15,8 @@ import type { FetchLike } from './transports/fetch'
 import { selectTransport, type TransportName } from './transports/select'
 import { MAX_TIMEOUT, startInactivityTimer, type InactivityTimer } from './inactivity-timer'
 import type { RetryPolicy } from './retry-policy'
+import { iterateMessages } from './iterate'
+import { listenForWakeUp } from './wake-up'
 import type { Connection, FailureKind, Transport, TransportHandlers, TransportResponse } from './transports/types'
 
 /** The reconnection time before any `retry:` field, in milliseconds: Chromium's value. */
@@ -88,7 +90,29 @@ export interface EventSourceOptions {
    * DEFAULT_XHR_RESPONSE_LIMIT when absent.
    */
   xhrResponseLimit?: number
+  /** Not in the spec: aborting it closes the source, as close() does. */
+  signal?: AbortSignal
+  /**
+   * Not in the spec: reconnect at once when the network comes back or the page is visible again (also
+   * from the back/forward cache), if the source is waiting to reconnect, or has received nothing for
+   * longer than heartbeatTimeout (a hidden page's timers run late). A hidden page keeps its stream.
+   */
+  wakeUp?: boolean
+  /**
+   * Not in the spec: where to report what happens. `debug` gets each step (connecting, open, every error
+   * event's message, closed); `warn` gets, once, response headers that risk holding events back
+   * (Content-Encoding). Absent: warnings go to console.warn and the steps nowhere; `console` logs both.
+   */
+  logger?: Logger
 }
+
+/** What the `logger` option is given; each method is optional. */
+export interface Logger {
+  debug?(message: string, source: EventSourceLike): void
+  warn?(message: string, source: EventSourceLike): void
+}
+
+const DEFAULT_LOGGER: Logger = { warn: (message, source) => console.warn(message, source) }
 
 /** What a headers function is told about the connection attempt it is called for. */
 export interface HeadersContext {
@@ -100,7 +124,7 @@ export interface HeadersContext {
   signal: AbortSignal
 }
 
-/** The events an EventSource dispatches, for `addEventListener` types. */
+/** The events every EventSource dispatches, for `addEventListener` types. */
 export interface EventSourceEventMap {
   open: Event
   message: MessageEvent<string>
@@ -128,7 +152,13 @@ const CONNECTING = 0
 const OPEN = 1
 const CLOSED = 2
 
-export class EventSource extends EventTarget {
+/**
+ * The named events a server sends, to type their listeners: `EventSource<{ notification:
+ * MessageEvent<string> }>`. Types only: nothing is checked at run time, and `data` is always a string.
+ */
+export type NamedEvents<Events> = { [K in keyof Events]: Event }
+
+export class EventSource<Events extends NamedEvents<Events> = {}> extends EventTarget {
   declare static readonly CONNECTING: 0
   declare static readonly OPEN: 1
   declare static readonly CLOSED: 2
@@ -171,6 +201,11 @@ export class EventSource extends EventTarget {
   // new ID came after.
   #position: 'start' | 'resumable' | 'past' = 'start'
   readonly #handlers = createEventHandlers(this)
+  // Aborted when the source closes, with the error event where the connection failed: ends async
+  // iteration and removes the listeners on the `signal` option and the wake-up events.
+  readonly #closed = new AbortController()
+  readonly #logger: Logger
+  #bufferingWarned = false
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
     super()
@@ -182,6 +217,7 @@ export class EventSource extends EventTarget {
     this.#withCredentials = Boolean(this.#options.withCredentials)
     const { maxEventSize = DEFAULT_MAX_EVENT_SIZE, xhrResponseLimit = DEFAULT_XHR_RESPONSE_LIMIT } = this.#options
     this.#responseLimit = xhrResponseLimit
+    this.#logger = this.#options.logger ?? DEFAULT_LOGGER
     this.#parser = createParser({
       onEvent: (event) => this.#dispatchMessage(event),
       onLastEventId: (lastEventId) => {
@@ -201,10 +237,15 @@ export class EventSource extends EventTarget {
       onEnd: () => this.#reestablishConnection(diagnostics.endOfStream()),
       onError: (error, kind) => this.#processNetworkError(error, kind),
     }
+    const { signal, wakeUp } = this.#options
+    const listening = { signal: this.#closed.signal }
+    signal?.addEventListener('abort', () => this.close(), listening)
+    if (wakeUp) listenForWakeUp((reason) => this.#wakeUp(reason), this.#closed.signal)
     // 15. Fetch the request in parallel: no event fires during the constructor. Like Chromium, take
     // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
     // a headers function runs.
-    if (/^(https?|data):/i.test(this.#url)) void this.#connect()
+    if (signal?.aborted) this.close()
+    else if (/^(https?|data):/i.test(this.#url)) void this.#connect()
     else queueMicrotask(() => this.#failConnection(diagnostics.scheme(this.#url)))
   }
 
@@ -254,8 +295,19 @@ export class EventSource extends EventTarget {
 
   /** Aborts the connection or the pending reconnect and sets CLOSED; no event fires afterwards. */
   close(): void {
+    if (this.#readyState !== CLOSED) this.#log('Closed.')
     this.#readyState = CLOSED
     this.#stopConnection()
+    this.#closed.abort()
+  }
+
+  /**
+   * Not in the spec: `for await (const event of source)` gets the `message` events until the source
+   * closes, then ends; where the connection failed, it throws the error event's `error`. Leaving the
+   * loop closes the source. A loop more than 10,000 events behind closes it and throws a RangeError.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<MessageEvent<string>> {
+    return iterateMessages(this, this.#closed.signal)
   }
 
   async #connect(): Promise<void> {
@@ -295,6 +347,7 @@ export class EventSource extends EventTarget {
         method: this.#options.method,
         body,
       })
+      this.#log(`Connecting to ${this.#request.url} (attempt ${this.#attempts}).`)
       this.#connection = this.#transport(this.#request, this.#transportHandlers)
     } catch (error) {
       // Not in the spec: a platform that lacks what the request needs (TextEncoder on an old React
@@ -322,6 +375,7 @@ export class EventSource extends EventTarget {
       // the headers function is asked again and the request retried at once, with no event.
       const { refreshOnAuthError, headers } = this.#options
       if (refreshOnAuthError && typeof headers === 'function' && isAuthError(status) && !isAuthError(this.#failureStatus)) {
+        this.#log(`HTTP ${status}: calling headers again.`)
         this.#stopConnection()
         this.#failureStatus = status
         return void this.#connect()
@@ -335,8 +389,24 @@ export class EventSource extends EventTarget {
     this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
     this.#failureStatus = undefined
+    this.#warnOfBuffering(response)
     // A renewed request (see #renewIfFull) continues an open stream.
     if (this.#readyState !== OPEN) this.#announceConnection()
+  }
+
+  /**
+   * Not in the spec: a compressed stream often arrives in bursts, or not at all, since compressors hold
+   * data until their buffer fills unless the server flushes each event. Warned once a source. (A proxy
+   * that buffers, such as nginx without `X-Accel-Buffering: no`, leaves no trace in the headers.)
+   */
+  #warnOfBuffering(response: TransportResponse): void {
+    const encoding = response.headers.get('content-encoding')
+    if (this.#bufferingWarned || !encoding || /^\s*identity\s*$/i.test(encoding)) return
+    this.#bufferingWarned = true
+    this.#logger.warn?.(
+      `Content-Encoding ${encoding}: events arrive late unless the server flushes each.`,
+      this,
+    )
   }
 
   #processChunk(text: string): void {
@@ -353,6 +423,7 @@ export class EventSource extends EventTarget {
       // does not allow the header in its preflight refuses the reconnect. Still CONNECTING (the error
       // event for this reconnect has fired), try again at once with the id in the query instead.
       this.#lastEventIdHeaderRefused = true
+      this.#log('CORS refused Last-Event-ID: sending it in the query.')
       this.#stopConnection()
       return void this.#connect()
     }
@@ -363,6 +434,7 @@ export class EventSource extends EventTarget {
   #announceConnection(): void {
     this.#failures = 0
     this.#readyState = OPEN
+    this.#log(`Open: ${this.#requestUrl}.`)
     this.#fire(new Event('open'))
   }
 
@@ -372,18 +444,23 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) return
     this.#readyState = CLOSED
     details.message += outcome
-    this.#fire(new EventSourceErrorEvent(details))
+    const event = this.#errorEvent(details)
+    this.#closed.abort(event)
+    this.#fire(event)
   }
 
-  /** Reestablish the connection (after `response`, not in the spec, where a retryPolicy retries it). */
-  #reestablishConnection(details: ErrorDetails, response?: TransportResponse): void {
+  /**
+   * Reestablish the connection. Not in the spec: after `response`, where a retryPolicy retries it; at
+   * once, `now`, on a wake-up.
+   */
+  #reestablishConnection(details: ErrorDetails, response?: TransportResponse, now = false): void {
     this.#stopConnection()
     this.#failureStatus = details.status
     // 1. If readyState is CLOSED, abort these steps. Set readyState to CONNECTING. Fire `error`.
     if (this.#readyState === CLOSED) return
     const failures = ++this.#failures
     const { retryPolicy } = this.#options
-    const wait = retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
+    const wait = now ? 0 : retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
     if (wait === undefined) return this.#failConnection(details, ` Gave up after ${failures} failed ${failures > 1 ? 'attempts' : 'attempt'} in a row.`)
     this.#readyState = CONNECTING
     // 2. Wait a delay equal to the reconnection time (not in the spec: the retryPolicy's, where there is
@@ -392,7 +469,29 @@ export class EventSource extends EventTarget {
     const delay = Math.min(wait, MAX_TIMEOUT)
     this.#reconnectTimer = setTimeout(() => void this.#connect(), delay)
     details.message += ` Reconnecting in ${delay} ms.`
-    this.#fire(new EventSourceErrorEvent(details))
+    this.#fire(this.#errorEvent(details))
+  }
+
+  /** The error event, its message logged first. */
+  #errorEvent(details: ErrorDetails): EventSourceErrorEvent {
+    this.#log(details.message)
+    return new EventSourceErrorEvent(details)
+  }
+
+  /**
+   * Not in the spec (wakeUp): connect now rather than wait out the reconnect delay, or a silence past
+   * heartbeatTimeout whose timer has not run yet.
+   */
+  #wakeUp(reason: string): void {
+    const silent = this.#inactivityTimer?.overdue()
+    if (!silent && this.#reconnectTimer === undefined) return
+    this.#log(`Woken (${reason}): reconnecting now.`)
+    if (silent) this.#reestablishConnection(diagnostics.inactivity(this.#options.heartbeatTimeout!), undefined, true)
+    else this.reconnect()
+  }
+
+  #log(message: string): void {
+    this.#logger.debug?.(message, this)
   }
 
   /**
@@ -408,6 +507,7 @@ export class EventSource extends EventTarget {
     const received = this.#connection?.received ?? 0
     if (received <= this.#responseLimit) return
     if (this.#position === 'resumable') {
+      this.#log('Past xhrResponseLimit: renewing the request.')
       this.#stopConnection()
       void this.#connect()
     } else if (this.#position === 'past' && (this.#lastEventId === '' || received > 2 * this.#responseLimit)) {
@@ -465,27 +565,30 @@ for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSE
   }
 }
 
-/** Typed listeners for the events every EventSource fires; named events are MessageEvents. */
-export interface EventSource {
-  addEventListener<K extends keyof EventSourceEventMap>(
+/**
+ * Typed listeners for the events every EventSource fires and the named events of its type parameter;
+ * other named events are MessageEvents.
+ */
+export interface EventSource<Events extends NamedEvents<Events> = {}> {
+  addEventListener<K extends keyof EventSourceEventMap | (keyof Events & string)>(
     type: K,
-    listener: (this: EventSource, event: EventSourceEventMap[K]) => unknown,
+    listener: (this: EventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void
   addEventListener(
     type: string,
-    listener: (this: EventSource, event: MessageEvent<string>) => unknown,
+    listener: (this: EventSource<Events>, event: MessageEvent<string>) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
-  removeEventListener<K extends keyof EventSourceEventMap>(
+  removeEventListener<K extends keyof EventSourceEventMap | (keyof Events & string)>(
     type: K,
-    listener: (this: EventSource, event: EventSourceEventMap[K]) => unknown,
+    listener: (this: EventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
     options?: boolean | EventListenerOptions,
   ): void
   removeEventListener(
     type: string,
-    listener: (this: EventSource, event: MessageEvent<string>) => unknown,
+    listener: (this: EventSource<Events>, event: MessageEvent<string>) => unknown,
     options?: boolean | EventListenerOptions,
   ): void
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void

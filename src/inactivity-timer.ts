@@ -10,20 +10,24 @@ export const MAX_TIMEOUT = 2 ** 31 - 1
 export interface InactivityTimer {
   /** Something arrived: the silence starts again. */
   touch(): void
+  /** Whether the silence has lasted the timeout already: timers run late in a hidden or frozen page. */
+  overdue(): boolean
   stop(): void
 }
 
 export function startInactivityTimer(timeout: number, onTimeout: () => void): InactivityTimer {
   const limit = Math.min(timeout, MAX_TIMEOUT)
   let lastActivity = performance.now()
+  const idle = (): number => performance.now() - lastActivity
   const check = (): void => {
-    const idle = performance.now() - lastActivity
-    if (idle < limit) timer = setTimeout(check, limit - idle)
+    const silence = idle()
+    if (silence < limit) timer = setTimeout(check, limit - silence)
     else onTimeout()
   }
   let timer = setTimeout(check, limit)
   return {
     touch: () => void (lastActivity = performance.now()),
+    overdue: () => idle() >= limit,
     stop: () => clearTimeout(timer),
   }
 }

@@ -1,5 +1,5 @@
 export { EventSource, DEFAULT_RECONNECTION_TIME, DEFAULT_MAX_EVENT_SIZE, DEFAULT_XHR_RESPONSE_LIMIT } from './event-source'
-export type { EventSourceOptions, EventSourceEventMap, EventSourceLike, ErrorEventLike, HeadersContext } from './event-source'
+export type { EventSourceOptions, EventSourceEventMap, EventSourceLike, ErrorEventLike, HeadersContext, Logger, NamedEvents } from './event-source'
 export { EventSourceErrorEvent } from './events'
 export type { ErrorDetails } from './events'
 export { createParser, ParseError } from './parser'

@@ -1,6 +1,6 @@
 /** Compile-only: the drop-in promise at the type level (run by vitest --typecheck). */
 import { describe, expectTypeOf, it } from 'vitest'
-import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceOptions, type HeadersContext } from '../src/index'
+import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceLike, type EventSourceOptions, type HeadersContext, type Logger } from '../src/index'
 
 describe('types', () => {
   it('is assignable where the DOM EventSource is expected', () => {
@@ -38,5 +38,38 @@ describe('types', () => {
     source.onerror = (event) => expectTypeOf(event.status).toEqualTypeOf<number | undefined>()
     expectTypeOf(source.readyState).toEqualTypeOf<0 | 1 | 2>()
     expectTypeOf(EventSource.CLOSED).toEqualTypeOf<2>()
+  })
+
+  it('types named events through the type parameter, and keeps the DOM EventSource shape', () => {
+    interface Notification {
+      id: number
+    }
+    const source = new EventSource<{ notification: MessageEvent<string>; typing: CustomEvent<Notification> }>('/s')
+    source.addEventListener('notification', (event) => expectTypeOf(event).toEqualTypeOf<MessageEvent<string>>())
+    source.addEventListener('typing', (event) => expectTypeOf(event.detail).toEqualTypeOf<Notification>())
+    source.addEventListener('error', (event) => expectTypeOf(event).toEqualTypeOf<EventSourceErrorEvent>())
+    // A name outside the map is still a MessageEvent of a string.
+    source.addEventListener('other', (event) => expectTypeOf(event.data).toEqualTypeOf<string>())
+    source.addEventListener('notification', function () {
+      expectTypeOf(this).toEqualTypeOf<EventSource<{ notification: MessageEvent<string>; typing: CustomEvent<Notification> }>>()
+    })
+    // @ts-expect-error a notification is a MessageEvent, not a CustomEvent
+    source.addEventListener('notification', (event: CustomEvent) => event)
+    // @ts-expect-error the map's values are events
+    new EventSource<{ notification: string }>('/s')
+    const asNative: globalThis.EventSource = source
+    expectTypeOf(asNative.close).toEqualTypeOf<() => void>()
+  })
+
+  it('iterates MessageEvents of strings with for await', async () => {
+    for await (const event of new EventSource('/s')) expectTypeOf(event).toEqualTypeOf<MessageEvent<string>>()
+  })
+
+  it('takes a signal, wakeUp and a logger (console is one)', () => {
+    new EventSource('/s', { signal: AbortSignal.timeout(1000), wakeUp: true, logger: console })
+    new EventSource('/s', { logger: { debug: (message, source) => (expectTypeOf(message).toEqualTypeOf<string>(), expectTypeOf(source).toEqualTypeOf<EventSourceLike>()) } })
+    expectTypeOf<Console>().toExtend<Logger>()
+    // @ts-expect-error a logger's methods take a message
+    new EventSource('/s', { logger: { warn: (count: number) => count } })
   })
 })

@@ -4,7 +4,7 @@
  * browser suite.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { EventSource } from '../src/index'
+import { backoff, EventSource } from '../src/index'
 import { eventually, trace } from './helpers/events'
 import { createdRequests, reactNativeXhr } from './helpers/react-native-xhr'
 import { useSources } from './helpers/sources'
@@ -98,6 +98,20 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
     await eventually(() => deniedEvents.length === 1 && htmlEvents.length === 1)
     expect(deniedEvents).toEqual([{ type: 'error', readyState: 2, status: 401, message: 'HTTP 401. EventSource does not retry.' }])
     expect(htmlEvents[0]).toMatchObject({ type: 'error', readyState: 2, status: 200, message: 'Content-Type "text/html", not text/event-stream. EventSource does not retry.' })
+  })
+
+  it("keeps the response headers past the request's end: a retry policy honours Retry-After", async () => {
+    reactNative()
+    server.route('/busy', (_request, response, index) => {
+      if (index === 0) return void response.writeHead(503, { 'Retry-After': '0', 'X-Other': 'a' }).end()
+      startStream(response)
+    })
+    const source = open(server.url('/busy'), { retryPolicy: backoff({ random: () => 0.99 }) })
+    const events = trace(source)
+    await eventually(() => events.length === 2)
+    // Without Retry-After, the wait would be 0.99 × 3000 ms.
+    expect(events[0]).toMatchObject({ type: 'error', readyState: 0, status: 503, message: 'HTTP 503. Reconnecting in 0 ms.' })
+    expect(events[1]).toMatchObject({ type: 'open' })
   })
 
   it('reestablishes the connection after a network error', async () => {

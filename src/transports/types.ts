@@ -4,6 +4,7 @@ import type { SSERequest } from '../request'
 export interface TransportResponse {
   status: number
   statusText: string
+  /** Still readable once the connection is aborted (a retry policy reads Retry-After then). */
   headers: { get(name: string): string | null }
 }
 

@@ -9,7 +9,7 @@
  */
 import { refusedByCors } from './cors'
 import type { FetchLike } from './fetch'
-import type { Transport } from './types'
+import type { Transport, TransportResponse } from './types'
 
 const HEADERS_RECEIVED = 2
 const LOADING = 3
@@ -29,7 +29,7 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
       responded = true
       const { status, statusText } = xhr
       // responseURL is after redirects; some platforms leave it empty.
-      handlers.onResponse({ status, statusText, headers: { get: (name) => xhr.getResponseHeader(name) } }, xhr.responseURL || request.url)
+      handlers.onResponse({ status, statusText, headers: headersOf(xhr) }, xhr.responseURL || request.url)
     }
     const deliver = (): void => {
       respond()
@@ -91,3 +91,18 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
   }
 }
 
+/**
+ * The response's headers as they arrived: an aborted XHR forgets them, and a retry policy reads
+ * Retry-After once the request is over.
+ */
+function headersOf(xhr: XMLHttpRequest): TransportResponse['headers'] {
+  const headers = new Map<string, string>()
+  for (const line of xhr.getAllResponseHeaders().split('\r\n')) {
+    const colon = line.indexOf(':')
+    if (colon < 1) continue
+    const name = line.slice(0, colon).trim().toLowerCase()
+    const value = line.slice(colon + 1).trim()
+    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value)
+  }
+  return { get: (name) => headers.get(name.toLowerCase()) ?? null }
+}

@@ -78,6 +78,8 @@ export interface Harness {
   evaluate<Result, Argument>(fn: (argument: Argument) => Result, argument: Argument): Promise<Awaited<Result>>
   /** The page's JavaScript heap in use, in bytes, after a full garbage collection. */
   heapAfterGC(): Promise<number>
+  /** Emulates the network going down or coming back: Chromium fires `offline` or `online`. */
+  setOffline(offline: boolean): Promise<void>
   close(): Promise<void>
 }
 
@@ -125,6 +127,7 @@ export async function startHarness(): Promise<Harness> {
       await cdp.detach()
       return usedSize
     },
+    setOffline: (offline) => tab.context().setOffline(offline),
     async close() {
       await browser.close()
       await Promise.all([page.close(), cross.close(), crossSite.close()])

@@ -7,7 +7,8 @@
  * - the response headers arrive with `readystatechange` (HEADERS_RECEIVED); `statusText` stays empty;
  *   `getResponseHeader` ignores case; `responseURL` is the final URL;
  * - there is no `overrideMimeType`, and no CORS: the platform is not a browser;
- * - `abort()` dispatches `readystatechange` (DONE) and `abort` at once, synchronously;
+ * - `abort()` dispatches `readystatechange` (DONE) and `abort` at once, synchronously, and forgets the
+ *   response headers, as browsers do;
  * - redirects are followed by the platform (OkHttp, NSURLSession).
  * `browser` decodes as browsers do instead: by the Content-Type's charset parameter (UTF-8 without one),
  * unless `overrideMimeType` (which React Native lacks) named another.
@@ -83,6 +84,12 @@ export class ReactNativeXMLHttpRequest {
     return value === undefined ? null : String(value)
   }
 
+  getAllResponseHeaders(): string {
+    return Object.entries(this.#responseHeaders)
+      .map(([name, value]) => `${name}: ${String(value)}\r\n`)
+      .join('')
+  }
+
   /** Text bodies only (strings, URLSearchParams): what the tests send. */
   send(body: string | URLSearchParams | null = null): void {
     this.#get(this.#url, 0, body === null ? undefined : String(body))
@@ -90,6 +97,7 @@ export class ReactNativeXMLHttpRequest {
 
   abort(): void {
     this.#request?.destroy()
+    this.#responseHeaders = {}
     if (this.#done) return
     this.#done = true
     this.#setReadyState(4)
