@@ -403,10 +403,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     const encoding = response.headers.get('content-encoding')
     if (this.#bufferingWarned || !encoding || /^\s*identity\s*$/i.test(encoding)) return
     this.#bufferingWarned = true
-    this.#logger.warn?.(
-      `Content-Encoding ${encoding}: events arrive late unless the server flushes each.`,
-      this,
-    )
+    this.#logger.warn?.(`Content-Encoding ${encoding}: events arrive late unless the server flushes each.`, this)
   }
 
   #processChunk(text: string): void {
@@ -467,7 +464,10 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     // one). 5. If readyState is not CONNECTING, return: close() clears this timer, also from inside the
     // error handler, which is why it is set before firing. (A policy's wait past setTimeout's range is clamped.)
     const delay = Math.min(wait, MAX_TIMEOUT)
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay)
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined
+      void this.#connect()
+    }, delay)
     details.message += ` Reconnecting in ${delay} ms.`
     this.#fire(this.#errorEvent(details))
   }

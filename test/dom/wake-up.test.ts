@@ -85,6 +85,18 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
 })
 
 describe('[non-spec] wakeUp, for an open stream', () => {
+  it('leaves a stream that opened again after a reconnect alone', async () => {
+    const fetch = eventStreams('retry: 1\ndata: 1\n\n', { firstEnds: true })
+    const source = open('/s', { fetch, wakeUp: true })
+    const events = trace(source)
+    await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(['open', 'message', 'error', 'open', 'message']))
+    window.dispatchEvent(new Event('online'))
+    setVisibility('visible')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(fetch).toHaveBeenCalledTimes(2)
+    expect(events).toHaveLength(5)
+  })
+
   it('leaves a stream that is not silent alone, hidden or visible: no close, no reconnect', async () => {
     const fetch = eventStreams('data: 1\n\n')
     const source = open('/s', { fetch, wakeUp: true, heartbeatTimeout: 45_000 })
