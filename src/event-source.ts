@@ -201,11 +201,13 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
   // new ID came after.
   #position: 'start' | 'resumable' | 'past' = 'start'
   readonly #handlers = createEventHandlers(this)
-  // Aborted when the source closes, with the error event where the connection failed: ends async
-  // iteration and removes the listeners on the `signal` option and the wake-up events.
+  // Aborted when the source closes: ends async iteration and removes the listeners on the `signal`
+  // option and the wake-up events.
   readonly #closed = new AbortController()
+  // The error event that closed the source, where the connection failed (for async iteration).
+  #failure: EventSourceErrorEvent | undefined
   readonly #logger: Logger
-  #bufferingWarned = false
+  #compressionWarned = false
 
   constructor(url: string | URL, options?: EventSourceOptions | null) {
     super()
@@ -238,8 +240,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
       onError: (error, kind) => this.#processNetworkError(error, kind),
     }
     const { signal, wakeUp } = this.#options
-    const listening = { signal: this.#closed.signal }
-    signal?.addEventListener('abort', () => this.close(), listening)
+    signal?.addEventListener('abort', () => this.close(), { signal: this.#closed.signal })
     if (wakeUp) listenForWakeUp((reason) => this.#wakeUp(reason), this.#closed.signal)
     // 15. Fetch the request in parallel: no event fires during the constructor. Like Chromium, take
     // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
@@ -295,10 +296,11 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
 
   /** Aborts the connection or the pending reconnect and sets CLOSED; no event fires afterwards. */
   close(): void {
-    if (this.#readyState !== CLOSED) this.#log('Closed.')
+    const wasOpen = this.#readyState !== CLOSED
     this.#readyState = CLOSED
     this.#stopConnection()
     this.#closed.abort()
+    if (wasOpen) this.#log('Closed.')
   }
 
   /**
@@ -307,7 +309,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
    * loop closes the source. A loop more than 10,000 events behind closes it and throws a RangeError.
    */
   [Symbol.asyncIterator](): AsyncIterableIterator<MessageEvent<string>> {
-    return iterateMessages(this, this.#closed.signal)
+    return iterateMessages(this, this.#closed.signal, () => this.#failure?.error)
   }
 
   async #connect(): Promise<void> {
@@ -389,7 +391,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     this.#requestUrl = withoutQueryParameter(url, this.#request!.lastEventIdQueryParameter)
     this.#origin = new URL(url).origin
     this.#failureStatus = undefined
-    this.#warnOfBuffering(response)
+    this.#warnIfCompressed(response)
     // A renewed request (see #renewIfFull) continues an open stream.
     if (this.#readyState !== OPEN) this.#announceConnection()
   }
@@ -399,11 +401,11 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
    * data until their buffer fills unless the server flushes each event. Warned once a source. (A proxy
    * that buffers, such as nginx without `X-Accel-Buffering: no`, leaves no trace in the headers.)
    */
-  #warnOfBuffering(response: TransportResponse): void {
+  #warnIfCompressed(response: TransportResponse): void {
     const encoding = response.headers.get('content-encoding')
-    if (this.#bufferingWarned || !encoding || /^\s*identity\s*$/i.test(encoding)) return
-    this.#bufferingWarned = true
-    this.#logger.warn?.(`Content-Encoding ${encoding}: events arrive late unless the server flushes each.`, this)
+    if (this.#compressionWarned || !encoding || /^\s*identity\s*$/i.test(encoding)) return
+    this.#compressionWarned = true
+    this.#log(`Content-Encoding ${encoding}: events arrive late unless the server flushes each.`, 'warn')
   }
 
   #processChunk(text: string): void {
@@ -441,14 +443,14 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     if (this.#readyState === CLOSED) return
     this.#readyState = CLOSED
     details.message += outcome
-    const event = this.#errorEvent(details)
-    this.#closed.abort(event)
+    const event = (this.#failure = this.#errorEvent(details))
+    this.#closed.abort()
     this.#fire(event)
   }
 
   /**
    * Reestablish the connection. Not in the spec: after `response`, where a retryPolicy retries it; at
-   * once, `now`, on a wake-up.
+   * once, `now`, on a wake-up, unless the retryPolicy gives up.
    */
   #reestablishConnection(details: ErrorDetails, response?: TransportResponse, now = false): void {
     this.#stopConnection()
@@ -457,13 +459,13 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     if (this.#readyState === CLOSED) return
     const failures = ++this.#failures
     const { retryPolicy } = this.#options
-    const wait = now ? 0 : retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
+    const wait = retryPolicy ? retryPolicy.delay(failures, this.#reconnectionTime, response) : this.#reconnectionTime
     if (wait === undefined) return this.#failConnection(details, ` Gave up after ${failures} failed ${failures > 1 ? 'attempts' : 'attempt'} in a row.`)
     this.#readyState = CONNECTING
     // 2. Wait a delay equal to the reconnection time (not in the spec: the retryPolicy's, where there is
     // one). 5. If readyState is not CONNECTING, return: close() clears this timer, also from inside the
     // error handler, which is why it is set before firing. (A policy's wait past setTimeout's range is clamped.)
-    const delay = Math.min(wait, MAX_TIMEOUT)
+    const delay = now ? 0 : Math.min(wait, MAX_TIMEOUT)
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined
       void this.#connect()
@@ -479,19 +481,25 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
   }
 
   /**
-   * Not in the spec (wakeUp): connect now rather than wait out the reconnect delay, or a silence past
-   * heartbeatTimeout whose timer has not run yet.
+   * Not in the spec (wakeUp): connect now rather than wait out the reconnect delay, unless the server
+   * set it (a retried status, Retry-After); or end a silence past heartbeatTimeout whose timer has not
+   * run yet.
    */
   #wakeUp(reason: string): void {
     const silent = this.#inactivityTimer?.overdue()
-    if (!silent && this.#reconnectTimer === undefined) return
+    if (!silent && (this.#reconnectTimer === undefined || this.#failureStatus !== undefined)) return
     this.#log(`Woken (${reason}): reconnecting now.`)
     if (silent) this.#reestablishConnection(diagnostics.inactivity(this.#options.heartbeatTimeout!), undefined, true)
     else this.reconnect()
   }
 
-  #log(message: string): void {
-    this.#logger.debug?.(message, this)
+  #log(message: string, level: keyof Logger = 'debug'): void {
+    // A logger that throws is reported as a listener is, and never breaks the connection.
+    try {
+      this.#logger[level]?.(message, this)
+    } catch (error) {
+      reportListenerError(error)
+    }
   }
 
   /**

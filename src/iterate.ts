@@ -5,7 +5,6 @@
  * connection fails, the events received before come first, then the loop throws the error event's
  * `error`.
  */
-import { EventSourceErrorEvent } from './events'
 
 /** How many events a loop may fall behind the stream; past it the source is closed and the loop throws. */
 export const MAX_QUEUED_EVENTS = 10_000
@@ -14,8 +13,11 @@ interface Closable extends EventTarget {
   close(): void
 }
 
-/** `closed` aborts when the source closes; its reason is the error event where the connection failed. */
-export async function* iterateMessages(source: Closable, closed: AbortSignal): AsyncGenerator<MessageEvent<string>, void, undefined> {
+/**
+ * `closed` aborts when the source closes; `failure` is then the error event's `error`, where the
+ * connection failed. The listener is added at once, so that no event is missed before the first next().
+ */
+export function iterateMessages(source: Closable, closed: AbortSignal, failure: () => Error | undefined): AsyncIterableIterator<MessageEvent<string>> {
   const queue: MessageEvent<string>[] = []
   let overflow: RangeError | undefined
   let wake = (): void => {}
@@ -29,15 +31,20 @@ export async function* iterateMessages(source: Closable, closed: AbortSignal): A
   }
   source.addEventListener('message', onMessage, { signal: closed })
   closed.addEventListener('abort', () => wake())
-  try {
+
+  async function* messages(): AsyncGenerator<MessageEvent<string>, void, undefined> {
     for (;;) {
       while (queue.length) yield queue.shift()!
       if (closed.aborted) break
       await new Promise<void>((resolve) => (wake = resolve))
     }
-    if (overflow) throw overflow
-    if (closed.reason instanceof EventSourceErrorEvent) throw closed.reason.error
-  } finally {
-    source.close()
+    const error = overflow ?? failure()
+    if (error) throw error
   }
+  const iterator = messages()
+  // Leaving the loop closes the source, also before the first next(), where a generator's own
+  // `finally` would not run.
+  const leave = iterator.return.bind(iterator)
+  iterator.return = (value) => (source.close(), leave(value))
+  return iterator
 }

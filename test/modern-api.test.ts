@@ -121,6 +121,20 @@ describe('[non-spec] for await (const event of source)', () => {
     expect(received).toEqual(['before'])
   })
 
+  it('keeps the events that come before the first next(), and closes the source when left before it', async () => {
+    server.route('/early', streaming('data: 1\n\n'))
+    const source = open(server.url('/early'))
+    const early = source[Symbol.asyncIterator]()
+    await eventually(() => source.readyState === EventSource.OPEN)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await early.next()).toEqual({ value: expect.objectContaining({ data: '1' }), done: false })
+    const left = open(server.url('/early'))[Symbol.asyncIterator]()
+    await left.return!()
+    expect(source.readyState).toBe(EventSource.OPEN)
+    await early.return!()
+    expect(source.readyState).toBe(EventSource.CLOSED)
+  })
+
   it('ends at once over a closed source', async () => {
     const source = open(server.url('/never-opened'), { signal: AbortSignal.abort() })
     const received: unknown[] = []
@@ -173,6 +187,30 @@ describe('[non-spec] the logger option', () => {
       'Closed.',
     ])
     expect(debug.mock.calls.every(([, from]) => from === source)).toBe(true)
+  })
+
+  it('a logger that throws is reported, and neither close() nor the connection breaks', async () => {
+    server.route('/throwing', streaming('data: 1\n\n'))
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    try {
+      const source = open(server.url('/throwing'), {
+        logger: {
+          debug: () => {
+            throw new Error('logger bug')
+          },
+        },
+      })
+      const events = trace(source)
+      await eventually(() => events.length === 2)
+      source.close()
+      expect(source.readyState).toBe(EventSource.CLOSED)
+      expect(events.map((e) => e.type)).toEqual(['open', 'message'])
+      // Connecting, Open, Closed.
+      expect(reportError).toHaveBeenCalledTimes(3)
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('prints nothing by default on a stream that connects, reconnects and fails', async () => {

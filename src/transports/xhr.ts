@@ -97,7 +97,7 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
  */
 function headersOf(xhr: XMLHttpRequest): TransportResponse['headers'] {
   const headers = new Map<string, string>()
-  for (const line of xhr.getAllResponseHeaders().split('\r\n')) {
+  for (const line of xhr.getAllResponseHeaders().split(/\r?\n/)) {
     const colon = line.indexOf(':')
     if (colon < 1) continue
     const name = line.slice(0, colon).trim().toLowerCase()

@@ -4,15 +4,19 @@
  * fetch is a double that counts connection attempts; Chromium's own `online` is in test/browser.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { EventSource, type EventSourceOptions, type FetchLike } from '../../src/index'
+import { backoff, EventSource, type EventSourceOptions, type FetchLike } from '../../src/index'
 import { trace } from '../helpers/events'
 import { useSources } from '../helpers/sources'
 
 const open = useSources()
 afterEach(() => {
   vi.restoreAllMocks()
-  setVisibility('visible')
+  // No event: sources still waiting would take it for a wake-up.
+  Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
 })
+
+/** Lets a connect that a wake-up started reach fetch (it awaits the headers first). */
+const turn = () => new Promise((resolve) => setTimeout(resolve, 20))
 
 /** A fetch whose every response is a 200 event stream sending `text` and staying open; the first ends if `firstEnds`. */
 function eventStreams(text: string, { firstEnds = false } = {}) {
@@ -64,6 +68,7 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
     const { fetch, source } = await waitingToReconnect()
     setVisibility('hidden')
     window.dispatchEvent(pageshow(false))
+    await turn()
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(source.readyState).toBe(EventSource.CONNECTING)
   })
@@ -71,16 +76,37 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
   it('off by default: online leaves the source waiting', async () => {
     const { fetch } = await waitingToReconnect({ wakeUp: false })
     window.dispatchEvent(new Event('online'))
+    await turn()
     expect(fetch).toHaveBeenCalledTimes(1)
   })
 
   it('after close(), nothing: the listeners are gone', async () => {
+    const added = vi.spyOn(window, 'addEventListener')
     const { fetch, source, events } = await waitingToReconnect()
+    // The listeners on window and document go with one signal, which close() aborts.
+    const options = added.mock.calls.find(([type]) => type === 'online')?.[2] as AddEventListenerOptions
+    expect(options.signal?.aborted).toBe(false)
     source.close()
+    expect(options.signal?.aborted).toBe(true)
     window.dispatchEvent(new Event('online'))
     setVisibility('visible')
+    await turn()
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(events).toHaveLength(3)
+  })
+
+  it('leaves the wait alone where the server set it: a retried status, Retry-After', async () => {
+    let calls = 0
+    const fetch = vi.fn<FetchLike>(async (url, init) =>
+      ++calls === 1 ? { status: 503, statusText: 'Service Unavailable', url, headers: new Headers({ 'Retry-After': '120' }), body: null } : eventStreams('data: 1\n\n')(url, init),
+    )
+    const source = open('/s', { fetch, wakeUp: true, retryPolicy: backoff() })
+    const events = trace(source)
+    await vi.waitFor(() => expect(events).toHaveLength(1))
+    expect(events[0]!.message).toBe('HTTP 503 Service Unavailable. Reconnecting in 120000 ms.')
+    window.dispatchEvent(new Event('online'))
+    await turn()
+    expect(fetch).toHaveBeenCalledTimes(1)
   })
 })
 
@@ -92,7 +118,7 @@ describe('[non-spec] wakeUp, for an open stream', () => {
     await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(['open', 'message', 'error', 'open', 'message']))
     window.dispatchEvent(new Event('online'))
     setVisibility('visible')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await turn()
     expect(fetch).toHaveBeenCalledTimes(2)
     expect(events).toHaveLength(5)
   })
@@ -105,6 +131,7 @@ describe('[non-spec] wakeUp, for an open stream', () => {
     setVisibility('hidden')
     setVisibility('visible')
     window.dispatchEvent(new Event('online'))
+    await turn()
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(events.map((e) => e.type)).toEqual(['open', 'message'])
     expect(source.readyState).toBe(EventSource.OPEN)
