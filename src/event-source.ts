@@ -94,8 +94,9 @@ export interface EventSourceOptions {
   signal?: AbortSignal
   /**
    * Not in the spec: reconnect at once when the network comes back or the page is visible again (also
-   * from the back/forward cache), if the source is waiting to reconnect, or has received nothing for
-   * longer than heartbeatTimeout (a hidden page's timers run late). A hidden page keeps its stream.
+   * from the back/forward cache), if the source is waiting to reconnect (unless the server set the
+   * wait: a status the retryPolicy retries), or has received nothing for longer than heartbeatTimeout
+   * (a hidden page's timers run late). A hidden page keeps its stream.
    */
   wakeUp?: boolean
   /**
