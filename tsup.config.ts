@@ -12,7 +12,18 @@ const browserModules: Plugin = {
   },
 }
 
-const entry = { index: 'src/index.ts', auto: 'src/auto.ts' }
+/**
+ * The React Native and script-tag builds keep every feature: where fetch cannot stream, their default
+ * transport is XMLHttpRequest (`default.full.ts` in place of `default.ts`).
+ */
+const fullDefaults: Plugin = {
+  name: 'full-defaults',
+  setup(build) {
+    build.onResolve({ filter: /\/default$/ }, (args) => ({ path: `${args.resolveDir}/${args.path}.full.ts` }))
+  },
+}
+
+const entry = { index: 'src/index.ts', auto: 'src/auto.ts', xhr: 'src/xhr.ts', policies: 'src/policies/index.ts' }
 
 export default defineConfig([
   {
@@ -42,6 +53,7 @@ export default defineConfig([
     target: 'es2022',
     sourcemap: true,
     inject: ['src/react-native/dom-events.ts'],
+    esbuildPlugins: [fullDefaults],
   },
   {
     // The script-tag build: a minified browser global (IIFE) that defines window.SSEPolyfill.
@@ -51,6 +63,6 @@ export default defineConfig([
     minify: true,
     target: 'es2022',
     sourcemap: true,
-    esbuildPlugins: [browserModules],
+    esbuildPlugins: [browserModules, fullDefaults],
   },
 ])

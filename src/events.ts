@@ -1,5 +1,13 @@
 /** The events an EventSource dispatches. */
 
+/** What an `on*` handler gets as `this`: the surface our class and the DOM's EventSource share. */
+export interface EventSourceLike extends EventTarget {
+  readonly url: string
+  readonly readyState: number
+  readonly withCredentials: boolean
+  close(): void
+}
+
 /** What the EventSource knows about a failure; every field is optional but `message`. */
 export interface ErrorDetails {
   /** A readable reason, e.g. "No activity within 45000 milliseconds. Reconnecting in 3000 ms." */
@@ -16,10 +24,11 @@ export interface ErrorDetails {
  * cannot be cancelled), and, not in the spec, it also says what went wrong.
  */
 export class EventSourceErrorEvent extends Event {
-  readonly message: string
-  readonly status: number | undefined
-  readonly statusText: string | undefined
-  readonly error: Error
+  // Declared only: the constructor sets them (class fields would be defined twice in the output).
+  declare readonly message: string
+  declare readonly status: number | undefined
+  declare readonly statusText: string | undefined
+  declare readonly error: Error
 
   constructor(details: ErrorDetails) {
     super('error')

@@ -1,23 +1,36 @@
 /**
- * Not in the spec: `for await (const event of source)`. The loop gets the `message` events in order and
+ * Not in the spec: `for await (const event of messages(source))`. The loop gets the `message` events in order and
  * ends when the source closes: by close(), by its `signal`, or by leaving the loop (`break`, `return`,
  * an exception), which closes the source, as leaving a loop over a ReadableStream cancels it. Where the
  * connection fails, the events received before come first, then the loop throws the error event's
  * `error`.
  */
 
+import { closedSignals } from './closed'
+import type { EventSourceErrorEvent, EventSourceLike } from './events'
+
+const CLOSED = 2
+
 /** How many events a loop may fall behind the stream; past it the source is closed and the loop throws. */
 export const MAX_QUEUED_EVENTS = 10_000
 
-interface Closable extends EventTarget {
-  close(): void
+/**
+ * The `message` events of our EventSource (not a native one: a TypeError), as an async iterator. The
+ * listener is added at once, so that no event is missed before the first next().
+ */
+export function messages(source: EventSourceLike): AsyncIterableIterator<MessageEvent<string>> {
+  const closed = closedSignals.get(source)
+  if (!closed) throw new TypeError('messages() takes an EventSource of sse-polyfill')
+  return iterate(source, closed)
 }
 
-/**
- * `closed` aborts when the source closes; `failure` is then the error event's `error`, where the
- * connection failed. The listener is added at once, so that no event is missed before the first next().
- */
-export function iterateMessages(source: Closable, closed: AbortSignal, failure: () => Error | undefined): AsyncIterableIterator<MessageEvent<string>> {
+function iterate(source: EventSourceLike, closed: AbortSignal): AsyncIterableIterator<MessageEvent<string>> {
+  // The error event that closes the source fires once `closed` has aborted: its listener outlives it
+  // (a closed source fires nothing more).
+  let failure: Error | undefined
+  source.addEventListener('error', (event) => {
+    if (source.readyState === CLOSED) failure = (event as EventSourceErrorEvent).error
+  })
   const queue: MessageEvent<string>[] = []
   let overflow: RangeError | undefined
   let wake = (): void => {}
@@ -32,16 +45,16 @@ export function iterateMessages(source: Closable, closed: AbortSignal, failure: 
   source.addEventListener('message', onMessage, { signal: closed })
   closed.addEventListener('abort', () => wake())
 
-  async function* messages(): AsyncGenerator<MessageEvent<string>, void, undefined> {
+  async function* generate(): AsyncGenerator<MessageEvent<string>, void, undefined> {
     for (;;) {
       while (queue.length) yield queue.shift()!
       if (closed.aborted) break
       await new Promise<void>((resolve) => (wake = resolve))
     }
-    const error = overflow ?? failure()
+    const error = overflow ?? failure
     if (error) throw error
   }
-  const iterator = messages()
+  const iterator = generate()
   // Leaving the loop closes the source, also before the first next(), where a generator's own
   // `finally` would not run.
   const leave = iterator.return.bind(iterator)

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { eventually, trace } from './helpers/events'
 import { reactNativeXhr } from './helpers/react-native-xhr'
 import { useSources } from './helpers/sources'
+import { xhr } from '../src/xhr'
 import { startServer, startStream, type TestServer } from './server/sse-server'
 
 let server: TestServer
@@ -90,7 +91,7 @@ describe('[non-spec] method and body', () => {
 
   it('sends the method and body over XHR too', async () => {
     vi.stubGlobal('XMLHttpRequest', reactNativeXhr())
-    const source = open(server.url('/echo'), { transport: 'xhr', method: 'POST', body: '{"q":1}', headers: { 'Content-Type': 'application/json' } })
+    const source = open(server.url('/echo'), { transport: xhr(), method: 'POST', body: '{"q":1}', headers: { 'Content-Type': 'application/json' } })
     await eventually(() => seen.length === 2)
     source.close()
     expect(seen.map((s) => [s.method, s.contentType, s.body, s.lastEventId])).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildRequest, readHeaders, type RequestOptions } from '../src/request'
+import { buildRequest, readHeaders, type RequestOptions } from '../src/connection/request'
 
 const base: RequestOptions = { url: 'https://api.test/stream?topic=a', headersOrigin: 'https://api.test', withCredentials: false, headers: new Headers(), lastEventId: '', lastEventIdHeader: true }
 

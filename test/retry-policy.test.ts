@@ -1,7 +1,7 @@
-/** [non-spec] retryPolicy (`backoff()`) and reconnect(): units for the delays, then the EventSource against a loopback server. */
+/** [non-spec] The backoff() policy and reconnect(): units for the delays, then the EventSource against a loopback server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backoff, EventSource } from '../src/index'
-import { retryAfter } from '../src/retry-policy'
+import { EventSource, type ReconnectionPolicy, type TransportResponse } from '../src/index'
+import { backoff, retryAfter } from '../src/policies/backoff'
 import { eventually, trace } from './helpers/events'
 import { useSources } from './helpers/sources'
 import { startServer, startStream, type TestServer } from './server/sse-server'
@@ -14,19 +14,30 @@ beforeAll(async () => {
 afterAll(() => server.close())
 const open = useSources()
 
+/** The wait a policy decides after `failures` network failures in a row, or undefined where it closes. */
+function delay(policy: ReconnectionPolicy, failures: number, reconnectionTime: number, response?: TransportResponse): number | undefined {
+  const decision = policy.decide!({ message: '', reconnects: true, response }, { failures, reconnectionTime, previousStatus: undefined })
+  return decision && 'reconnectIn' in decision ? decision.reconnectIn : undefined
+}
+
+/** Whether a policy retries an answer with this status, which native EventSource does not. */
+function retriesStatus(policy: ReconnectionPolicy, status: number): boolean {
+  return policy.decide!({ message: '', reconnects: false, status }, { failures: 1, reconnectionTime: 100, previousStatus: undefined }) !== undefined
+}
+
 describe('[non-spec] backoff() delays', () => {
   it('grow exponentially from the reconnection time, with full jitter, up to maxDelay, and end at maxAttempts', () => {
     const top = backoff({ maxDelay: 1000, maxAttempts: 7, random: () => 1 })
-    expect([1, 2, 3, 4, 5, 6, 7].map((failures) => top.delay(failures, 100))).toEqual([100, 200, 400, 800, 1000, 1000, undefined])
-    expect(backoff({ random: () => 0 }).delay(3, 100)).toBe(0)
-    expect(backoff({ random: () => 0.5 }).delay(3, 100)).toBe(200)
+    expect([1, 2, 3, 4, 5, 6, 7].map((failures) => delay(top, failures, 100))).toEqual([100, 200, 400, 800, 1000, 1000, undefined])
+    expect(delay(backoff({ random: () => 0 }), 3, 100)).toBe(0)
+    expect(delay(backoff({ random: () => 0.5 }), 3, 100)).toBe(200)
     // Unlimited attempts and a 30 s cap by default.
-    expect(backoff({ random: () => 1 }).delay(1000, 100)).toBe(30_000)
+    expect(delay(backoff({ random: () => 1 }), 1000, 100)).toBe(30_000)
   })
 
   it("take the answer's Retry-After, even past maxDelay", () => {
     const response = { status: 503, statusText: '', headers: { get: (name: string) => (name === 'retry-after' ? '120' : null) } }
-    expect(backoff({ maxDelay: 1000 }).delay(1, 100, response)).toBe(120_000)
+    expect(delay(backoff({ maxDelay: 1000 }), 1, 100, response)).toBe(120_000)
   })
 
   it('take Retry-After in seconds or as an HTTP date, never below 0', () => {
@@ -40,9 +51,9 @@ describe('[non-spec] backoff() delays', () => {
   })
 
   it('are for 5xx and 429 answers only', () => {
-    const { retriesStatus } = backoff()
-    expect([429, 500, 502, 503, 599].every(retriesStatus)).toBe(true)
-    expect([200, 204, 301, 400, 401, 403, 404, 600].some(retriesStatus)).toBe(false)
+    const policy = backoff()
+    expect([429, 500, 502, 503, 599].every((status) => retriesStatus(policy, status))).toBe(true)
+    expect([200, 204, 301, 400, 401, 403, 404, 600].some((status) => retriesStatus(policy, status))).toBe(false)
   })
 })
 
@@ -55,7 +66,7 @@ function flakyStream(failing: (index: number) => boolean, status: number, header
   }
 }
 
-describe('[non-spec] retryPolicy: backoff()', () => {
+describe('[non-spec] policies: [backoff()]', () => {
   it('off (the default): a 503 closes the source, as native', async () => {
     server.route('/503-default', flakyStream(() => true, 503))
     const source = open(server.url('/503-default'))
@@ -66,7 +77,7 @@ describe('[non-spec] retryPolicy: backoff()', () => {
 
   it('retries a 503 after the Retry-After wait, which the error event names', async () => {
     server.route('/503-then-up', flakyStream((index) => index === 0, 503, { 'Retry-After': '1' }))
-    const source = open(server.url('/503-then-up'), { retryPolicy: backoff() })
+    const source = open(server.url('/503-then-up'), { policies: [backoff()] })
     const events = trace(source)
     await eventually(() => events.length === 3, 5000)
     expect(events.map((e) => [e.type, e.readyState, e.status, e.data ?? e.message])).toEqual([
@@ -85,7 +96,7 @@ describe('[non-spec] retryPolicy: backoff()', () => {
       startStream(response)
       response.end('retry: 20\ndata: once\n\n')
     })
-    const source = open(server.url('/backoff'), { retryPolicy: backoff({ maxAttempts: 4 }) })
+    const source = open(server.url('/backoff'), { policies: [backoff({ maxAttempts: 4 })] })
     const events = trace(source)
     await eventually(() => source.readyState === EventSource.CLOSED, 5000)
     const errors = events.filter((e) => e.type === 'error')
@@ -103,7 +114,7 @@ describe('[non-spec] retryPolicy: backoff()', () => {
   })
 
   it('retries network failures before the first open too, and can give up after the first', async () => {
-    const source = open('http://127.0.0.1:1/unreachable', { retryPolicy: backoff({ maxAttempts: 1 }) })
+    const source = open('http://127.0.0.1:1/unreachable', { policies: [backoff({ maxAttempts: 1 })] })
     const events = trace(source)
     await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ type: 'error', readyState: 2 })
@@ -112,7 +123,7 @@ describe('[non-spec] retryPolicy: backoff()', () => {
 
   it("clamps a custom policy's wait to what setTimeout can wait, rather than retry at once", async () => {
     server.route('/huge-wait', (_request, response) => response.writeHead(502).end())
-    const source = open(server.url('/huge-wait'), { retryPolicy: { retriesStatus: () => true, delay: () => 2 ** 40 } })
+    const source = open(server.url('/huge-wait'), { policies: [{ decide: () => ({ reconnectIn: 2 ** 40 }) }] })
     const events = trace(source)
     await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ readyState: 0, message: 'HTTP 502 Bad Gateway. Reconnecting in 2147483647 ms.' })
@@ -126,7 +137,7 @@ describe('[non-spec] retryPolicy: backoff()', () => {
       startStream(response)
       response.end('retry: 100000\ndata: once\n\n')
     })
-    const source = open(server.url('/capped'), { retryPolicy: backoff({ maxDelay: 50, maxAttempts: 3 }) })
+    const source = open(server.url('/capped'), { policies: [backoff({ maxDelay: 50, maxAttempts: 3 })] })
     const events = trace(source)
     await eventually(() => source.readyState === EventSource.CLOSED, 3000)
     const waits = events.filter((e) => e.type === 'error' && e.readyState === 0).map((e) => Number(/in (\d+) ms/.exec(e.message!)![1]))

@@ -1,6 +1,7 @@
 /** [non-spec] The headers function's context, and refreshOnAuthError, against a loopback server. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventSource, type HeadersContext } from '../src/index'
+import { refreshOnAuthError } from '../src/policies/index'
 import { eventually, trace } from './helpers/events'
 import { useSources } from './helpers/sources'
 import { startServer, startStream, type TestServer } from './server/sse-server'
@@ -47,7 +48,7 @@ describe('[non-spec] the headers function context', () => {
   })
 })
 
-describe('[non-spec] refreshOnAuthError', () => {
+describe('[non-spec] the refreshOnAuthError() policy', () => {
   it('off (the default): a 401 fails the connection, and the headers function is not called again', async () => {
     server.route('/off', protectedStream('fresh', 'data: in\n\n'))
     const headers = vi.fn(() => ({ Authorization: 'Bearer stale' }))
@@ -62,7 +63,7 @@ describe('[non-spec] refreshOnAuthError', () => {
     it(`on a ${refusal}, calls the headers function again with that status and retries at once, with no event`, async () => {
       server.route(`/refresh-${refusal}`, protectedStream('fresh', 'id: 1\ndata: in\n\n', refusal))
       const source = open(server.url(`/refresh-${refusal}`), {
-        refreshOnAuthError: true,
+        policies: [refreshOnAuthError()],
         headers: ({ status }) => ({ Authorization: status === refusal ? 'Bearer fresh' : 'Bearer stale' }),
       })
       const events = trace(source)
@@ -78,7 +79,7 @@ describe('[non-spec] refreshOnAuthError', () => {
   it('fails the connection on a second 401 in a row, after one refresh', async () => {
     server.route('/still-refused', protectedStream('never', ''))
     const headers = vi.fn((_context: HeadersContext) => ({ Authorization: 'Bearer stale' }))
-    const source = open(server.url('/still-refused'), { refreshOnAuthError: true, headers })
+    const source = open(server.url('/still-refused'), { policies: [refreshOnAuthError()], headers })
     const events = trace(source)
     await eventually(() => events.length === 1)
     expect(events).toEqual([{ type: 'error', readyState: 2, status: 401, message: 'HTTP 401 Unauthorized. EventSource does not retry.' }])
@@ -97,7 +98,7 @@ describe('[non-spec] refreshOnAuthError', () => {
     const issued = ['first', 'second', 'third']
     let next = 0
     const source = open(server.url('/rotating'), {
-      refreshOnAuthError: true,
+      policies: [refreshOnAuthError()],
       headers: ({ status }) => ({ Authorization: `Bearer ${issued[status === 401 ? ++next : next]}` }),
     })
     const events = trace(source)
@@ -106,12 +107,12 @@ describe('[non-spec] refreshOnAuthError', () => {
     expect(events.map((e) => e.data ?? e.type).slice(0, 8)).toEqual(['open', 'Bearer first', 'error', 'open', 'Bearer second', 'error', 'open', 'Bearer third'])
   })
 
-  it('needs a headers function: with static headers a 401 fails at once', async () => {
+  it('with static headers, retries once with the same headers, then fails', async () => {
     server.route('/static', protectedStream('fresh', ''))
-    const source = open(server.url('/static'), { refreshOnAuthError: true, headers: { Authorization: 'Bearer stale' } })
+    const source = open(server.url('/static'), { policies: [refreshOnAuthError()], headers: { Authorization: 'Bearer stale' } })
     const events = trace(source)
     await eventually(() => events.length === 1)
     expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 401 })
-    expect(server.requestsTo('/static')).toHaveLength(1)
+    expect(server.requestsTo('/static')).toHaveLength(2)
   })
 })

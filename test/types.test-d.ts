@@ -1,6 +1,8 @@
 /** Compile-only: the drop-in promise at the type level (run by vitest --typecheck). */
 import { describe, expectTypeOf, it } from 'vitest'
-import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceLike, type EventSourceOptions, type HeadersContext, type Logger } from '../src/index'
+import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceLike, type EventSourceOptions, type HeadersContext, messages } from '../src/index'
+import { debugLogger, refreshOnAuthError, wakeUp, type Logger } from '../src/policies/index'
+import { xhr } from '../src/xhr'
 
 describe('types', () => {
   it('is assignable where the DOM EventSource is expected', () => {
@@ -16,14 +18,14 @@ describe('types', () => {
     new EventSource('/s', { headers: async () => [['Authorization', 'Bearer x']] })
     // @ts-expect-error headers values are strings
     new EventSource('/s', { headers: { 'X-Count': 1 } })
-    new EventSource('/s', { transport: 'xhr', xhrResponseLimit: 2 ** 20 })
-    // @ts-expect-error only fetch, xhr and auto
-    new EventSource('/s', { transport: 'websocket' })
-    new EventSource('/s', { refreshOnAuthError: true, headers: (context) => (expectTypeOf(context).toEqualTypeOf<HeadersContext>(), {}) })
-    new EventSource('/s', { retryPolicy: backoff({ maxAttempts: 5 }) }).reconnect()
-    new EventSource('/s', { retryPolicy: { retriesStatus: (status) => status === 502, delay: (failures) => (failures < 3 ? 1000 : undefined) } })
-    // @ts-expect-error a policy is an object with retriesStatus and delay, not options
-    new EventSource('/s', { retryPolicy: { maxAttempts: 5 } })
+    new EventSource('/s', { transport: xhr({ responseLimit: 2 ** 20 }) })
+    // @ts-expect-error a transport is a value from sse-polyfill/xhr, no longer a name
+    new EventSource('/s', { transport: 'xhr' })
+    new EventSource('/s', { policies: [refreshOnAuthError()], headers: (context) => (expectTypeOf(context).toEqualTypeOf<HeadersContext>(), {}) })
+    new EventSource('/s', { policies: [backoff({ maxAttempts: 5 }), wakeUp()] }).reconnect()
+    new EventSource('/s', { policies: [{ decide: (failure, { failures }) => (failure.status === 502 && failures < 3 ? { reconnectIn: 1000 } : undefined) }] })
+    // @ts-expect-error a policy is an object with decide or watch, not options
+    new EventSource('/s', { policies: [{ maxAttempts: 5 }] })
   })
 
   it('types listeners by event name', () => {
@@ -61,15 +63,15 @@ describe('types', () => {
     expectTypeOf(asNative.close).toEqualTypeOf<() => void>()
   })
 
-  it('iterates MessageEvents of strings with for await', async () => {
-    for await (const event of new EventSource('/s')) expectTypeOf(event).toEqualTypeOf<MessageEvent<string>>()
+  it('iterates MessageEvents of strings with for await over messages()', async () => {
+    for await (const event of messages(new EventSource('/s'))) expectTypeOf(event).toEqualTypeOf<MessageEvent<string>>()
   })
 
-  it('takes a signal, wakeUp and a logger (console is one)', () => {
-    new EventSource('/s', { signal: AbortSignal.timeout(1000), wakeUp: true, logger: console })
-    new EventSource('/s', { logger: { debug: (message, source) => (expectTypeOf(message).toEqualTypeOf<string>(), expectTypeOf(source).toEqualTypeOf<EventSourceLike>()) } })
+  it('takes a signal, and policies with a debug logger (console is one)', () => {
+    new EventSource('/s', { signal: AbortSignal.timeout(1000), policies: [debugLogger(console)] })
+    new EventSource('/s', { policies: [debugLogger({ debug: (message, source) => (expectTypeOf(message).toEqualTypeOf<string>(), expectTypeOf(source).toEqualTypeOf<EventSourceLike>()) })] })
     expectTypeOf<Console>().toExtend<Logger>()
     // @ts-expect-error a logger's methods take a message
-    new EventSource('/s', { logger: { warn: (count: number) => count } })
+    debugLogger({ debug: (count: number) => count })
   })
 })

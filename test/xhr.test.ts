@@ -4,7 +4,9 @@
  * browser suite.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { backoff, EventSource } from '../src/index'
+import { EventSource } from '../src/index'
+import { backoff } from '../src/policies/index'
+import { fetchOrXhr, xhr } from '../src/xhr'
 import { eventually, trace } from './helpers/events'
 import { createdRequests, reactNativeXhr } from './helpers/react-native-xhr'
 import { useSources } from './helpers/sources'
@@ -21,7 +23,9 @@ afterEach(() => {
   vi.unstubAllGlobals()
   createdRequests.length = 0
 })
-const open = useSources()
+const openSource = useSources()
+/** As the React Native build opens a source: fetch where it streams, else XMLHttpRequest (chosen once the test stubbed them). */
+const open: typeof openSource = (url, options) => openSource(url, { transport: fetchOrXhr(), ...options })
 
 /** React Native: an XMLHttpRequest, and a fetch (whatwg-fetch) whose responses have no body stream. */
 function reactNative(options = {}): void {
@@ -30,26 +34,26 @@ function reactNative(options = {}): void {
 }
 
 describe('[non-spec] transport selection', () => {
-  it('auto takes XMLHttpRequest where fetch cannot stream a body', async () => {
+  it('fetchOrXhr takes XMLHttpRequest where fetch cannot stream a body', async () => {
     reactNative()
     server.route('/auto', (_request, response) => startStream(response))
-    const source = open(server.url('/auto'))
+    const source = open(server.url('/auto'), { transport: fetchOrXhr() })
     await eventually(() => createdRequests.length === 1 && source.readyState === EventSource.OPEN)
   })
 
-  it('auto takes fetch where it streams, or where a fetch option is given', async () => {
+  it('fetchOrXhr takes fetch where it streams, or where a fetch is given; the default transport is fetch', async () => {
     vi.stubGlobal('XMLHttpRequest', reactNativeXhr())
     server.route('/fetch', (_request, response) => startStream(response))
-    const withStreams = open(server.url('/fetch'))
+    const withStreams = open(server.url('/fetch'), { transport: fetchOrXhr() })
     vi.stubGlobal('Response', class {})
-    const withOption = open(server.url('/fetch'), { fetch: (url, init) => fetch(url, init) })
-    await eventually(() => withStreams.readyState === EventSource.OPEN && withOption.readyState === EventSource.OPEN)
+    const withOption = open(server.url('/fetch'), { transport: fetchOrXhr({ fetch: (url, init) => fetch(url, init) }) })
+    const byDefault = openSource(server.url('/fetch'))
+    await eventually(() => [withStreams, withOption, byDefault].every((source) => source.readyState === EventSource.OPEN))
     expect(createdRequests).toHaveLength(0)
   })
 
-  it('throws a TypeError for xhr without XMLHttpRequest, and for an unknown transport', () => {
-    expect(() => new EventSource(server.url('/none'), { transport: 'xhr' })).toThrow('No XMLHttpRequest for transport "xhr"')
-    expect(() => new EventSource(server.url('/none'), { transport: 'websocket' as never })).toThrow('Unknown transport: "websocket"')
+  it('xhr() throws a TypeError without XMLHttpRequest', () => {
+    expect(() => xhr()).toThrow('No XMLHttpRequest for transport "xhr"')
   })
 })
 
@@ -106,7 +110,7 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
       if (index === 0) return void response.writeHead(503, { 'Retry-After': '0', 'X-Other': 'a' }).end()
       startStream(response)
     })
-    const source = open(server.url('/busy'), { retryPolicy: backoff({ random: () => 0.99 }) })
+    const source = open(server.url('/busy'), { transport: xhr(), policies: [backoff({ random: () => 0.99 })] })
     const events = trace(source)
     await eventually(() => events.length === 2)
     // Without Retry-After, the wait would be 0.99 × 3000 ms.
@@ -151,7 +155,7 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
     })
     for (const browser of [false, true]) {
       reactNative({ browser })
-      const source = open(server.url('/split'), { transport: 'xhr' })
+      const source = open(server.url('/split'), { transport: xhr() })
       const events = trace(source)
       await eventually(() => events.length === 2)
       expect(events[1]!.data).toBe('caf\u00e9 \u20ac')
@@ -171,11 +175,11 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
   })
 })
 
-describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
+describe('[non-spec] renewing a full XHR response (responseLimit)', () => {
   it('renews the request after the read that passed the limit, from the last ID: no event fired, none lost, none repeated', async () => {
     reactNative()
     server.route('/renew', resumableStream(3000, 100))
-    const source = open(server.url('/renew'), { xhrResponseLimit: 40_000 })
+    const source = open(server.url('/renew'), { transport: xhr({ responseLimit: 40_000 }) })
     const events = trace(source)
     await eventually(() => events.length === 3001)
     expect(events[0]!.type).toBe('open')
@@ -197,7 +201,7 @@ describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
       response.write('id: 1\ndata: a\n\n' + 'data: b\n\n'.repeat(100))
       setTimeout(() => response.write('id: 2\ndata: c\n\n'), 50)
     })
-    const source = open(server.url('/some-ids'), { xhrResponseLimit: 500 })
+    const source = open(server.url('/some-ids'), { transport: xhr({ responseLimit: 500 }) })
     const events = trace(source)
     await eventually(() => events.length === 104)
     expect(events.map((e) => e.data ?? e.type)).toEqual(['open', 'a', ...Array<string>(100).fill('b'), 'c', 'd'])
@@ -210,11 +214,11 @@ describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
       startStream(response)
       response.write('retry: 10\n\n' + 'data: 0123456789\n\n'.repeat(100))
     })
-    const source = open(server.url('/no-ids'), { xhrResponseLimit: 500 })
+    const source = open(server.url('/no-ids'), { transport: xhr({ responseLimit: 500 }) })
     const events = trace(source)
     await eventually(() => events.some((e) => e.type === 'error'))
     const error = events.find((e) => e.type === 'error')!
-    expect(error).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) with no new event ID to resume from. Reconnecting in 10 ms.' })
+    expect(error).toMatchObject({ readyState: 0, message: 'The connection failed (The XHR response passed its responseLimit (500) with no new event ID to resume from). Reconnecting in 10 ms.' })
     // The whole stream arrives in one read, which passes the limit: its events are dispatched, then the
     // connection is reestablished.
     expect(events.map((e) => e.type)).toEqual(['open', ...Array<string>(100).fill('message'), 'error'])
@@ -231,7 +235,7 @@ describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
       response.write(`${lastEventId === '1' ? '' : 'id: 1\ndata: a\n\n'}id: 2\ndata: ${long.slice(0, 1000)}`)
       setTimeout(() => response.write(`${long.slice(1000)}\n\n`), 50)
     })
-    const source = open(server.url('/long-event'), { xhrResponseLimit: 500 })
+    const source = open(server.url('/long-event'), { transport: xhr({ responseLimit: 500 }) })
     const events = trace(source)
     await eventually(() => events.length === 3)
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -247,10 +251,10 @@ describe('[non-spec] renewing a full XHR response (xhrResponseLimit)', () => {
       startStream(response)
       if (index === 0) response.write('retry: 10\nid: 1\ndata: first\n\n' + 'data: 0123456789\n\n'.repeat(100))
     })
-    const source = open(server.url('/stale-id'), { xhrResponseLimit: 500 })
+    const source = open(server.url('/stale-id'), { transport: xhr({ responseLimit: 500 }) })
     const events = trace(source)
     await eventually(() => server.requestsTo('/stale-id').length === 2)
-    expect(events.find((e) => e.type === 'error')).toMatchObject({ readyState: 0, message: 'The XHR response passed xhrResponseLimit (500) with no new event ID to resume from. Reconnecting in 10 ms.' })
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ readyState: 0, message: 'The connection failed (The XHR response passed its responseLimit (500) with no new event ID to resume from). Reconnecting in 10 ms.' })
     expect(server.requestsTo('/stale-id')[1]!.lastEventId).toBe('1')
   })
 })

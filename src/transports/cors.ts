@@ -7,9 +7,9 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (step 15)
  */
-import { fetchInit, type SSERequest } from '../request'
+import { fetchInit } from './fetch-init'
 import { enforcesCors } from './environment'
-import type { FetchLike } from './fetch'
+import type { FetchLike, SSERequest } from './types'
 
 /** A server that takes longer than this to answer the probe counts as unreachable. */
 const PROBE_TIMEOUT = 5000

@@ -4,8 +4,8 @@
  * The browser builds use this module in place of `redirects.ts`, which follows redirects by hand
  * elsewhere.
  */
-import { fetchInit, type SSERequest } from '../request'
-import type { FetchLike, FetchLikeResponse } from './fetch'
+import { fetchInit } from './fetch-init'
+import type { FetchLike, FetchLikeResponse, SSERequest } from './types'
 
 export interface FetchedResponse {
   response: FetchLikeResponse

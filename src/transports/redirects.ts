@@ -4,9 +4,9 @@
  * eventsource package's CVE-2022-1650. Pages and workers keep fetch's own following (see
  * `redirects.browser.ts`, which the browser builds use instead of this module).
  */
-import { fetchInit, type SSERequest } from '../request'
+import { fetchInit } from './fetch-init'
 import { enforcesCors } from './environment'
-import type { FetchLike } from './fetch'
+import type { FetchLike, SSERequest } from './types'
 import { fetchFollowingRedirects as fetchInBrowser, type FetchedResponse } from './redirects.browser'
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])

@@ -1,27 +1,68 @@
 /**
- * Streams a response over `XMLHttpRequest`, for platforms whose fetch cannot stream a body (React
- * Native, older browsers and WebViews): each progress event hands on the text `responseText` gained.
+ * Not in the spec: streams a response over `XMLHttpRequest`, for platforms whose fetch cannot stream a
+ * body (React Native, older browsers and WebViews): each progress event hands on the text
+ * `responseText` gained. An opt-in module (`sse-polyfill/xhr`); the React Native and script-tag builds
+ * take it by default where fetch cannot stream.
  *
- * `responseText` keeps every character of the response: the connection reports how many it holds, and
- * the EventSource renews the request past a limit.
+ * `responseText` keeps every character of the response, so past a limit the request is renewed.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
  */
 import { refusedByCors } from './cors'
-import type { FetchLike } from './fetch'
-import type { Transport, TransportResponse } from './types'
+import { fetchTransport } from './fetch'
+import type { FetchLike, Transport, TransportResponse } from './types'
+
+/** How many characters `responseText` may gather before the request is renewed, unless set otherwise (4 Mi). */
+export const DEFAULT_XHR_RESPONSE_LIMIT = 2 ** 22
+
+export interface XhrOptions {
+  /**
+   * How many characters `responseText` (which keeps them all) may gather before the request is renewed,
+   * after the read that passed the limit, where the last event read set a new ID (else after a later
+   * read), resuming from it: no event fired, none lost, none repeated. On a stream without IDs, or past
+   * twice the limit without a new ID, the connection is reestablished instead, with an `error` event,
+   * as when a server ends the stream. DEFAULT_XHR_RESPONSE_LIMIT when absent.
+   */
+  responseLimit?: number
+}
+
+/** `fetchOrXhr`'s options: `fetch` (which then carries the stream) as the EventSource option of that name. */
+export interface FetchOrXhrOptions extends XhrOptions {
+  fetch?: FetchLike
+}
+
+/** The `transport` option's value for fetch where it can stream a response body (or is given), XHR elsewhere. */
+export function fetchOrXhr(options: FetchOrXhrOptions = {}): Transport {
+  return options.fetch || fetchStreams() || typeof XMLHttpRequest !== 'function' ? fetchTransport(options.fetch) : xhr(options)
+}
+
+/** A fetch whose responses have a ReadableStream body (React Native's whatwg-fetch has none). */
+function fetchStreams(): boolean {
+  return typeof fetch === 'function' && typeof ReadableStream === 'function' && typeof Response === 'function' && 'body' in Response.prototype
+}
 
 const HEADERS_RECEIVED = 2
 const LOADING = 3
 
-/** `fetch`, where the platform has one, tells a CORS refusal from a network error. */
-export function createXhrTransport(fetch: FetchLike | undefined): Transport {
+/**
+ * The `transport` option's value for XHR always. Throws a TypeError where there is no XMLHttpRequest
+ * (service workers, Node). `fetch`, where the platform has one, tells a CORS refusal from a network error.
+ */
+export function xhr({ responseLimit = DEFAULT_XHR_RESPONSE_LIMIT }: XhrOptions = {}): Transport {
+  if (typeof XMLHttpRequest !== 'function') throw new TypeError('No XMLHttpRequest for transport "xhr"')
   return (request, handlers) => {
     const xhr = new XMLHttpRequest()
+    const fetch = globalThis.fetch as FetchLike | undefined
     let stopped = false
     let responded = false
     // Characters of responseText handed on so far.
     let delivered = 0
+    // Where the parser stands in this response, for renewal. `start`: no block completed yet;
+    // `resumable`: the last block set a new, non-empty ID, so a request with it as Last-Event-ID
+    // receives exactly what comes after; `past`: an event without a new ID came after.
+    let position: 'start' | 'resumable' | 'past' = 'start'
+    // Whether the stream has an ID to resume from at all: the request sent one, or a block set one.
+    let hasId = 'last-event-id' in request.headers || request.lastEventIdQueryParameter !== undefined
 
     const respond = (): void => {
       // Status 0 until a response arrives, and for good when the request fails.
@@ -39,6 +80,20 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
       // Counted before the text is parsed: its events see the response's whole size.
       delivered = text.length
       if (delivered > start) handlers.onChunk(text.slice(start))
+      if (!stopped) renewIfFull()
+    }
+    /**
+     * Past the limit, once the text received so far is parsed: where the last block set a new ID, a new
+     * request resumes from it (an unfinished event comes again whole). A stream without IDs cannot be
+     * resumed, nor one whose events stopped setting new IDs before twice the limit: the connection is
+     * reestablished. While the response's first block is still arriving, it waits (maxEventSize bounds it).
+     */
+    const renewIfFull = (): void => {
+      if (delivered <= responseLimit) return
+      if (position === 'resumable') handlers.renew()
+      else if (position === 'past' && (!hasId || delivered > 2 * responseLimit)) {
+        handlers.onError(new Error(`The XHR response passed its responseLimit (${responseLimit}) with no new event ID to resume from`), 'network')
+      }
     }
     // Stops our CORS probe, if one runs.
     const controller = new AbortController()
@@ -84,8 +139,10 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
         xhr.onreadystatechange = xhr.onprogress = xhr.onload = xhr.onerror = xhr.onabort = null
         xhr.abort()
       },
-      get received() {
-        return delivered
+      onEvent: () => void (position = 'past'),
+      onLastEventId(lastEventId) {
+        hasId = lastEventId !== ''
+        position = hasId ? 'resumable' : 'past'
       },
     }
   }
@@ -96,13 +153,11 @@ export function createXhrTransport(fetch: FetchLike | undefined): Transport {
  * Retry-After once the request is over.
  */
 function headersOf(xhr: XMLHttpRequest): TransportResponse['headers'] {
-  const headers = new Map<string, string>()
+  // Headers lowers the names and joins repeated ones, as fetch's do.
+  const headers = new Headers()
   for (const line of xhr.getAllResponseHeaders().split(/\r?\n/)) {
     const colon = line.indexOf(':')
-    if (colon < 1) continue
-    const name = line.slice(0, colon).trim().toLowerCase()
-    const value = line.slice(colon + 1).trim()
-    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value)
+    if (colon > 0) headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim())
   }
-  return { get: (name) => headers.get(name.toLowerCase()) ?? null }
+  return headers
 }

@@ -8,7 +8,7 @@
  *     --outfile=node_modules/.cache/sse-polyfill-bench/browser-profile.mjs
  *   BENCH_PROFILE=ours,eventsource BENCH_SCENARIOS=small,large node node_modules/.cache/sse-polyfill-bench/browser-profile.mjs
  *
- * BENCH_PROFILE: implementations (ours); BENCH_SCENARIOS: small,large,latency,memory (small,large,latency).
+ * BENCH_PROFILE: implementations (ours); BENCH_SCENARIOS: small,large,split,latency,memory (small,large,latency).
  */
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'

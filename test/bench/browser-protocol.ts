@@ -11,8 +11,11 @@ export const XHR_VARIANT = 'event-source-polyfill-xhr'
 
 export type Implementation = (typeof IMPLEMENTATIONS)[number] | typeof XHR_VARIANT
 
-/** small: many small events; large: 64 KiB events; latency: timed events; memory: a ~300 MB stream. */
-export type Scenario = 'small' | 'large' | 'latency' | 'memory'
+/**
+ * small: many small events; large: 64 KiB events; split: 64 KiB events in 16 KiB pieces; latency: timed
+ * events; memory: a ~300 MB stream.
+ */
+export type Scenario = 'small' | 'large' | 'split' | 'latency' | 'memory'
 
 /** One measured run, embedded in its page. */
 export interface Plan {

@@ -12,6 +12,9 @@ export interface StreamSizes {
   largeEvents: number
   /** Characters of data in one large event (a single line). */
   largeEventChars: number
+  /** Large events written in pieces of `splitChunkBytes`, one a millisecond. */
+  splitEvents: number
+  splitChunkBytes: number
   latencyEvents: number
   latencyIntervalMs: number
   memoryEvents: number
@@ -22,6 +25,8 @@ export const DEFAULT_SIZES: StreamSizes = {
   smallEvents: 100_000,
   largeEvents: 1_000,
   largeEventChars: 64 * 1024,
+  splitEvents: 500,
+  splitChunkBytes: 16 * 1024,
   latencyEvents: 1_000,
   latencyIntervalMs: 5,
   // 4,600 events of 64 KiB: about 300 MB.
@@ -68,7 +73,7 @@ export function createStreams(sizes: StreamSizes): Streams {
   // Without ids, every large event has the same length, so a prefix of whole events is a slice.
   const line = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/'.repeat(Math.ceil(sizes.largeEventChars / 64)).slice(0, sizes.largeEventChars)
   const largeEvent = Buffer.from(`data: ${line}\n\n`)
-  const largeBuffer = Buffer.alloc(largeEvent.length * Math.max(sizes.largeEvents, Math.min(sizes.memoryEvents, 1_000)))
+  const largeBuffer = Buffer.alloc(largeEvent.length * Math.max(sizes.largeEvents, sizes.splitEvents, Math.min(sizes.memoryEvents, 1_000)))
   for (let offset = 0; offset < largeBuffer.length; offset += largeEvent.length) largeEvent.copy(largeBuffer, offset)
   const largeEvents = (count: number) => largeBuffer.subarray(0, count * largeEvent.length)
 
@@ -99,6 +104,23 @@ export function createStreams(sizes: StreamSizes): Streams {
       bytes: sizes.largeEvents * largeEvent.length,
       async write(response) {
         await write(response, largeEvents(sizes.largeEvents))
+        await write(response, DONE)
+      },
+    },
+    split: {
+      events: sizes.splitEvents,
+      dataChars: sizes.splitEvents * sizes.largeEventChars,
+      bytes: sizes.splitEvents * largeEvent.length,
+      async write(response) {
+        // Written whole, as in `large`, the stream reaches the page in reads of up to 2 MiB, dozens of
+        // events each. A server that flushes as it goes sends smaller pieces: one a millisecond is
+        // mostly read on its own, so every event arrives in four or five reads.
+        response.socket?.setNoDelay(true)
+        const stream = largeEvents(sizes.splitEvents)
+        for (let offset = 0; offset < stream.length && !response.destroyed; offset += sizes.splitChunkBytes) {
+          await write(response, stream.subarray(offset, offset + sizes.splitChunkBytes))
+          await new Promise((resolve) => setTimeout(resolve, 1))
+        }
         await write(response, DONE)
       },
     },

@@ -9,10 +9,10 @@
  *
  *   npm run bench -- browser
  *
- * Environment: BENCH_RUNS (5), BENCH_SCENARIOS (small,large,latency,memory), BENCH_IMPLEMENTATIONS
+ * Environment: BENCH_RUNS (5), BENCH_SCENARIOS (small,large,split,latency,memory), BENCH_IMPLEMENTATIONS
  * (all), BENCH_TIMEOUT_MS (60000 per run), BENCH_MEMORY_LIMIT_MB (1536), BENCH_SMALL_EVENTS (100000),
- * BENCH_LARGE_EVENTS (1000), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (4600),
- * BENCH_XHR_MEMORY_EVENTS (1000), CHROMIUM_PATH.
+ * BENCH_LARGE_EVENTS (1000), BENCH_SPLIT_EVENTS (500), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS
+ * (4600), BENCH_XHR_MEMORY_EVENTS (1000), CHROMIUM_PATH.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -24,7 +24,7 @@ import { bundleScripts, describe, findRoot, startBench, type RunRecord } from '.
 import { DEFAULT_SIZES, type StreamSizes } from './browser-streams'
 import { CLOCK_TICKS_PER_SECOND, descendants } from './processes'
 
-const SCENARIOS: Scenario[] = ['small', 'large', 'latency', 'memory']
+const SCENARIOS: Scenario[] = ['small', 'large', 'split', 'latency', 'memory']
 // Anything else running on the machine skews CPU and latency: the report says how busy it was.
 let loadBefore = 0
 
@@ -59,6 +59,7 @@ const sizes: StreamSizes = {
   ...DEFAULT_SIZES,
   smallEvents: env('BENCH_SMALL_EVENTS', DEFAULT_SIZES.smallEvents),
   largeEvents: env('BENCH_LARGE_EVENTS', DEFAULT_SIZES.largeEvents),
+  splitEvents: env('BENCH_SPLIT_EVENTS', DEFAULT_SIZES.splitEvents),
   latencyEvents: env('BENCH_LATENCY_EVENTS', DEFAULT_SIZES.latencyEvents),
   memoryEvents: env('BENCH_MEMORY_EVENTS', DEFAULT_SIZES.memoryEvents),
   xhrMemoryEvents: env('BENCH_XHR_MEMORY_EVENTS', DEFAULT_SIZES.xhrMemoryEvents),
@@ -215,6 +216,7 @@ function report(records: RunRecord[]): string {
   }
   if (scenarios.includes('small')) cpuTable('small', `(a) ${sizes.smallEvents.toLocaleString('en')} small events (\`id: n\` + \`data: {"n":n,"text":"hello"}\`, ${mb('small')})`)
   if (scenarios.includes('large')) cpuTable('large', `(b) ${sizes.largeEvents.toLocaleString('en')} events of 64 KiB, one data line each (${mb('large')})`)
+  if (scenarios.includes('split')) cpuTable('split', `(b2) ${sizes.splitEvents.toLocaleString('en')} events of 64 KiB in ${sizes.splitChunkBytes / 1024} KiB pieces, one a millisecond (${mb('split')})`)
 
   if (scenarios.includes('latency')) {
     const perRun = (rs: RunRecord[], p: number) => median(rs.map((r) => percentile(r.page.latenciesMs!, p)))

@@ -10,7 +10,7 @@ import { findChromium } from './harness'
 const chromiumPath = findChromium()
 if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: install Debian chromium')
 
-const TINY = { BENCH_RUNS: '1', BENCH_SMALL_EVENTS: '500', BENCH_LARGE_EVENTS: '5', BENCH_LATENCY_EVENTS: '20', BENCH_MEMORY_EVENTS: '10', BENCH_XHR_MEMORY_EVENTS: '5' }
+const TINY = { BENCH_RUNS: '1', BENCH_SMALL_EVENTS: '500', BENCH_LARGE_EVENTS: '5', BENCH_SPLIT_EVENTS: '5', BENCH_LATENCY_EVENTS: '20', BENCH_MEMORY_EVENTS: '10', BENCH_XHR_MEMORY_EVENTS: '5' }
 
 describe.skipIf(!chromiumPath)('npm run bench -- browser', () => {
   it('runs every scenario with every implementation and prints the tables', async () => {
@@ -18,10 +18,10 @@ describe.skipIf(!chromiumPath)('npm run bench -- browser', () => {
       env: { ...process.env, ...TINY, CHROMIUM_PATH: chromiumPath },
       timeout: 120_000,
     })
-    for (const heading of ['### (a) 500 small events', '### (b) 5 events of 64 KiB', '### (c) Latency: 20 events', '### (d) Memory: 10 events']) expect(stdout).toContain(heading)
-    // Four tables with native and ours each, the memory table with the XHR variant too.
-    expect(stdout.match(/^\| native EventSource \|/gm)).toHaveLength(4)
-    expect(stdout.match(/^\| sse-polyfill \(ours\) \|/gm)).toHaveLength(4)
+    for (const heading of ['### (a) 500 small events', '### (b) 5 events of 64 KiB', '### (b2) 5 events of 64 KiB in 16 KiB pieces', '### (c) Latency: 20 events', '### (d) Memory: 10 events']) expect(stdout).toContain(heading)
+    // Five tables with native and ours each, the memory table with the XHR variant too.
+    expect(stdout.match(/^\| native EventSource \|/gm)).toHaveLength(5)
+    expect(stdout.match(/^\| sse-polyfill \(ours\) \|/gm)).toHaveLength(5)
     expect(stdout).toMatch(/^\| event-source-polyfill, XHR/m)
   }, 150_000)
 })

@@ -57,8 +57,9 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
         })
         const seen = await harness.evaluate(
           async ({ url, build }) => {
-            const scope = globalThis as unknown as Record<'SSEPolyfill' | 'SSEPolyfillESM', { EventSource: typeof EventSource }>
-            const source = new scope[build === 'global' ? 'SSEPolyfill' : 'SSEPolyfillESM'].EventSource(url, { transport: build === 'xhr' ? 'xhr' : 'auto' } as EventSourceInit)
+            const scope = globalThis as unknown as Record<'SSEPolyfill' | 'SSEPolyfillESM', { EventSource: typeof EventSource; xhr: () => unknown }>
+            const exports = scope[build === 'global' ? 'SSEPolyfill' : 'SSEPolyfillESM']
+            const source = new exports.EventSource(url, { transport: build === 'xhr' ? exports.xhr() : undefined } as EventSourceInit)
             const event = await new Promise<MessageEvent>((resolve) => source.addEventListener('notification', (e) => resolve(e as MessageEvent)))
             source.close()
             // Read-only: the assignment throws in strict code and does nothing here.

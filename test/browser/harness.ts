@@ -3,7 +3,7 @@
  * build and the ESM build), in a page or a dedicated worker, against loopback servers, and returns the
  * traces to compare.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { TraceEntry } from '../helpers/events'
@@ -97,9 +97,9 @@ export async function startHarness(): Promise<Harness> {
   page.route('/', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(PAGE))
   page.route('/client.js', serveText(`${CLIENT}\nglobalThis.runScenario = runScenario`))
   page.route('/worker-classic.js', serveText(`importScripts('/dist/sse-polyfill.global.js')\n${WORKER}`))
-  page.route('/worker-module.js', serveText(`import * as esm from '/dist/browser/index.js'\nglobalThis.SSEPolyfillESM = esm\n${WORKER}`))
+  page.route('/worker-module.js', serveText(`${IMPORT_ESM}\n${WORKER}`))
   // The default ESM build too, which bundlers without the browser condition give pages.
-  for (const file of ['sse-polyfill.global.js', 'browser/index.js', 'index.js', ...chunkFiles('browser/'), ...chunkFiles('')]) {
+  for (const file of ['sse-polyfill.global.js', ...moduleFiles('browser/'), ...moduleFiles('')]) {
     page.route(`/dist/${file}`, serveText(readFileSync(new URL(file, dist), 'utf8'), CONTENT_TYPES[extname(file)]))
   }
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
@@ -139,15 +139,17 @@ function serveText(text: string, contentType = 'text/javascript'): RouteHandler 
   return (_request, response) => response.writeHead(200, { 'Content-Type': contentType }).end(text)
 }
 
-/** An ESM build's shared chunks, which its index.js imports (`directory`: 'browser/', or '' for the default build). */
-function chunkFiles(directory: string): string[] {
-  const index = readFileSync(new URL(`${directory}index.js`, dist), 'utf8')
-  return [...index.matchAll(/from\s*["']\.\/([^"']+)["']/g)].map((match) => `${directory}${match[1]!}`)
+/** An ESM build's modules: its entries and their shared chunks (`directory`: 'browser/', or '' for the default build). */
+function moduleFiles(directory: string): string[] {
+  return readdirSync(new URL(directory, dist)).filter((file) => file.endsWith('.js')).map((file) => `${directory}${file}`)
 }
+
+/** The ESM build as a browser bundler gives it, with its opt-in modules, as `SSEPolyfillESM`. */
+const IMPORT_ESM = "import * as esm from '/dist/browser/index.js'; import * as xhr from '/dist/browser/xhr.js'; import * as policies from '/dist/browser/policies.js'; globalThis.SSEPolyfillESM = { ...esm, ...xhr, ...policies };"
 
 const PAGE = `<!doctype html><title>harness</title>
 <script src="/dist/sse-polyfill.global.js"></script>
-<script type="module">import * as esm from '/dist/browser/index.js'; import * as defaultBuild from '/dist/index.js'; globalThis.SSEPolyfillESM = esm; globalThis.SSEPolyfillDefault = defaultBuild</script>
+<script type="module">${IMPORT_ESM} import * as defaultBuild from '/dist/index.js'; globalThis.SSEPolyfillDefault = defaultBuild</script>
 <script src="/client.js"></script>`
 
 /**
@@ -162,7 +164,7 @@ function runClient({ implementation, url, plan }: RunRequest): Promise<ClientRun
   }
   const Constructor = { native: scope.EventSource, global: scope.SSEPolyfill?.EventSource, esm: scope.SSEPolyfillESM?.EventSource, xhr: scope.SSEPolyfillESM?.EventSource }[implementation]
   const options: Record<string, unknown> = { ...plan.options }
-  if (implementation === 'xhr') options.transport = 'xhr'
+  if (implementation === 'xhr') options.transport = (scope.SSEPolyfillESM as unknown as { xhr: () => unknown }).xhr()
   let calls = 0
   if (plan.authorizationCounter) options.headers = () => ({ Authorization: `${plan.authorizationCounter}${++calls}` })
   return new Promise((resolve) => {

@@ -1,11 +1,11 @@
 /**
  * [non-spec] Issue 7's opt-in options in Chromium, with the script-tag build, the ESM build and the ESM
- * build over XHR: refreshOnAuthError, method and body, retryPolicy, wakeUp on `online`, the signal
- * option with `for await`, and the logger's warning on a compressed stream.
+ * build over XHR: the policies refreshOnAuthError(), backoff() and wakeUp() on `online`, method and
+ * body, and the signal option with `for await` over messages().
  */
-import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { backoff as Backoff, EventSource as OurEventSource } from '../../src/index'
+import type { messages as Messages, EventSource as OurEventSource, Transport } from '../../src/index'
+import type * as Policies from '../../src/policies/index'
 import { startStream } from '../server/sse-server'
 import { findChromium, POLYFILLS, startHarness } from './harness'
 
@@ -20,14 +20,15 @@ interface PageRun {
 }
 
 /** In the page: the build's exports, and the transport option that selects it. */
-declare function library(build: PageRun['build']): { EventSource: typeof OurEventSource; backoff: typeof Backoff; transport: 'xhr' | 'auto' }
+declare function library(build: PageRun['build']): { EventSource: typeof OurEventSource; messages: typeof Messages; transport: Transport | undefined } & typeof Policies
 
 /** Defines `library` in the page (functions passed to evaluate cannot close over Node's scope). */
 async function defineLibrary(): Promise<void> {
   await harness!.evaluate(() => {
     ;(globalThis as unknown as { library: typeof library }).library = (build) => {
-      const scope = globalThis as unknown as Record<'SSEPolyfill' | 'SSEPolyfillESM', ReturnType<typeof library>>
-      return { ...scope[build === 'global' ? 'SSEPolyfill' : 'SSEPolyfillESM'], transport: build === 'xhr' ? 'xhr' : 'auto' }
+      const scope = globalThis as unknown as Record<'SSEPolyfill' | 'SSEPolyfillESM', ReturnType<typeof library> & { xhr: () => Transport }>
+      const exports = scope[build === 'global' ? 'SSEPolyfill' : 'SSEPolyfillESM']
+      return { ...exports, transport: build === 'xhr' ? exports.xhr() : undefined }
     }
   }, undefined)
 }
@@ -48,7 +49,7 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
 
   for (const build of POLYFILLS) {
     describe(`${build} build`, () => {
-      it('refreshOnAuthError: a 401 calls the headers function again, with its status, and retries at once, firing no error', async () => {
+      it('refreshOnAuthError(): a 401 calls the headers function again, with its status, and retries at once, firing no error', async () => {
         await defineLibrary()
         const urlFor = harness.route(harness.page, `refresh-${build}`, (request, response) => {
           if (request.headers.authorization !== 'Bearer fresh') return void response.writeHead(401).end()
@@ -57,12 +58,12 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         })
         const seen = await harness.evaluate(
           async ({ url, build }: PageRun) => {
-            const { EventSource, transport } = library(build)
+            const { EventSource, refreshOnAuthError, transport } = library(build)
             const calls: Array<[number, number | undefined]> = []
             const types: string[] = []
             const source = new EventSource(url, {
               transport,
-              refreshOnAuthError: true,
+              policies: [refreshOnAuthError()],
               headers: ({ attempt, status }) => (calls.push([attempt, status]), { Authorization: `Bearer ${status === 401 ? 'fresh' : 'stale'}` }),
             })
             await new Promise<void>((resolve) => {
@@ -105,7 +106,7 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         ])
       })
 
-      it("retryPolicy: backoff retries a 503 after its Retry-After, and gives up after maxAttempts, saying why", async () => {
+      it("backoff() retries a 503 after its Retry-After, and gives up after maxAttempts, saying why", async () => {
         await defineLibrary()
         const urlFor = harness.route(harness.page, `backoff-${build}`, (_request, response, index) => {
           if (index !== 1) return void response.writeHead(503, { 'Retry-After': '0' }).end()
@@ -116,7 +117,7 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         const seen = await harness.evaluate(
           async ({ url, build }: PageRun) => {
             const { EventSource, backoff, transport } = library(build)
-            const source = new EventSource(url, { transport, retryPolicy: backoff({ maxAttempts: 3 }) })
+            const source = new EventSource(url, { transport, policies: [backoff({ maxAttempts: 3 })] })
             const seen: unknown[] = []
             await new Promise<void>((resolve) => {
               source.onopen = () => seen.push('open')
@@ -140,7 +141,7 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         ])
       })
 
-      it('wakeUp: when the network comes back, a source waiting a minute to reconnect connects at once', async () => {
+      it('wakeUp(): when the network comes back, a source waiting a minute to reconnect connects at once', async () => {
         await defineLibrary()
         const urlFor = harness.route(harness.page, `wake-${build}`, (_request, response, index) => {
           startStream(response)
@@ -149,8 +150,8 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         })
         await harness.evaluate(
           async ({ url, build }: PageRun) => {
-            const { EventSource, transport } = library(build)
-            const source = new EventSource(url, { transport, wakeUp: true })
+            const { EventSource, wakeUp, transport } = library(build)
+            const source = new EventSource(url, { transport, policies: [wakeUp()] })
             ;(globalThis as unknown as { waking: unknown }).waking = {
               source,
               after: new Promise<string>((resolve) => (source.onmessage = (event) => event.data === 'after' && resolve(event.data))),
@@ -173,7 +174,7 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         expect(harness.page.requestsTo(new URL(urlFor(build)).pathname)).toHaveLength(2)
       })
 
-      it('signal and for await: the loop gets the messages and ends when the signal aborts', async () => {
+      it('signal and for await over messages(): the loop gets the messages and ends when the signal aborts', async () => {
         await defineLibrary()
         const urlFor = harness.route(harness.page, `iterate-${build}`, (_request, response) => {
           startStream(response)
@@ -181,37 +182,16 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
         })
         const seen = await harness.evaluate(
           async ({ url, build }: PageRun) => {
-            const { EventSource, transport } = library(build)
+            const { EventSource, messages, transport } = library(build)
             const controller = new AbortController()
             const source = new EventSource(url, { transport, signal: controller.signal })
             const received: string[] = []
-            for await (const event of source) if (received.push(event.data) === 2) setTimeout(() => controller.abort(), 50)
+            for await (const event of messages(source)) if (received.push(event.data) === 2) setTimeout(() => controller.abort(), 50)
             return { received, readyState: source.readyState }
           },
           { url: urlFor(build), build },
         )
         expect(seen).toEqual({ received: ['1', '2'], readyState: 2 })
-      })
-
-      it('logger: warns once of a compressed stream, which Chromium decompresses', async () => {
-        await defineLibrary()
-        const urlFor = harness.route(harness.page, `gzip-${build}`, (_request, response) => {
-          startStream(response, { 'Content-Encoding': 'gzip' })
-          response.end(gzipSync('retry: 50\ndata: unpacked\n\n'))
-        })
-        const seen = await harness.evaluate(
-          async ({ url, build }: PageRun) => {
-            const { EventSource, transport } = library(build)
-            const warnings: string[] = []
-            const source = new EventSource(url, { transport, logger: { warn: (message) => warnings.push(message) } })
-            const received: string[] = []
-            await new Promise<void>((resolve) => (source.onmessage = (event) => received.push(event.data) === 2 && resolve()))
-            source.close()
-            return { received, warnings }
-          },
-          { url: urlFor(build), build },
-        )
-        expect(seen).toEqual({ received: ['unpacked', 'unpacked'], warnings: ['Content-Encoding gzip: events arrive late unless the server flushes each.'] })
       })
     })
   }

@@ -14,13 +14,13 @@ const chromiumPath = findChromium()
 if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: install Debian chromium')
 const harness = chromiumPath ? await startHarness() : undefined
 
-/** In a service worker: opens an EventSource on each message, answers with its first message's data and whether `transport: 'xhr'` throws. */
+/** In a service worker: opens an EventSource on each message, answers with its first message's data and whether `xhr()` throws. */
 const SERVICE_WORKER = `
 onmessage = (event) => {
   const [port] = event.ports
   let xhr
   try {
-    new SSEPolyfill.EventSource(event.data, { transport: 'xhr' })
+    SSEPolyfill.xhr()
     xhr = 'constructed'
   } catch (error) {
     xhr = error.name + ': ' + error.message
@@ -41,7 +41,7 @@ const STREAM_BYTES = EVENTS * (EVENT_SIZE + `id: ${EVENTS}\ndata: ${EVENTS} \n\n
 const READ_SLACK = 16 * 2 ** 20
 
 interface XhrPage {
-  SSEPolyfillESM: { EventSource: typeof EventSource }
+  SSEPolyfillESM: { EventSource: typeof EventSource; xhr: (options: Record<string, unknown>) => unknown }
   stream?: { source: EventSource; received: number; inOrder: boolean; opens: number; errors: string[]; requests: number; longest: number }
 }
 
@@ -54,7 +54,7 @@ describe.skipIf(!harness)('[non-spec] platforms in Chromium', () => {
       response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`importScripts('/dist/sse-polyfill.global.js')\n${SERVICE_WORKER}`)
     })
     harness.page.route('/sw-module/worker.js', (_request, response) => {
-      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`import * as SSEPolyfill from '/dist/browser/index.js'\n${SERVICE_WORKER}`)
+      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(`import * as index from '/dist/browser/index.js'\nimport * as xhr from '/dist/browser/xhr.js'\nconst SSEPolyfill = { ...index, ...xhr }\n${SERVICE_WORKER}`)
     })
     harness.page.route('/sw-stream', (request, response) => {
       startStream(response)
@@ -62,7 +62,7 @@ describe.skipIf(!harness)('[non-spec] platforms in Chromium', () => {
     })
 
     for (const type of ['classic', 'module'] as const) {
-      it(`streams over fetch in a ${type} service worker, where transport "xhr" throws a TypeError`, async () => {
+      it(`streams over fetch in a ${type} service worker, where xhr() throws a TypeError`, async () => {
         const reply = await harness.evaluate(
           async ({ type, url }) => {
             const registration = await navigator.serviceWorker.register(`/sw-${type}/worker.js`, { type, scope: `/sw-${type}/` })
@@ -100,7 +100,7 @@ describe.skipIf(!harness)('[non-spec] platforms in Chromium', () => {
             return text
           }
         }
-        state.source = new page.SSEPolyfillESM.EventSource(url, { transport: 'xhr', ...options } as EventSourceInit)
+        state.source = new page.SSEPolyfillESM.EventSource(url, { transport: page.SSEPolyfillESM.xhr(options) } as EventSourceInit)
         state.source.onopen = () => state.opens++
         state.source.onerror = (event) => state.errors.push((event as Event & { message: string }).message)
         state.source.onmessage = (event) => {
@@ -123,7 +123,7 @@ describe.skipIf(!harness)('[non-spec] platforms in Chromium', () => {
       return { received, inOrder, opens, errors, requests, longest }
     }, undefined)
     console.log(
-      `XHR, ${Object.entries(options).map(([name, value]) => `${name} ${value}`).join(', ') || 'default options'}: ${seen.received} events, ${seen.requests} requests, longest responseText ${(seen.longest / 2 ** 20).toFixed(2)} Mi characters, ` +
+      `XHR, ${Object.entries(options).map(([name, value]) => `${name} ${value}`).join(', ') || 'default XHR options'}: ${seen.received} events, ${seen.requests} requests, longest responseText ${(seen.longest / 2 ** 20).toFixed(2)} Mi characters, ` +
         `page heap after GC ${heaps.map((heap) => (heap / 2 ** 20).toFixed(1)).join(' / ')} MiB`,
     )
     return seen
@@ -139,9 +139,9 @@ describe.skipIf(!harness)('[non-spec] platforms in Chromium', () => {
     expect(seen.longest).toBeLessThan(2 ** 22 + READ_SLACK)
   }, 300_000)
 
-  it('without renewal (xhrResponseLimit: Infinity), responseText holds the whole stream: what the bound above measures', async () => {
+  it('without renewal (responseLimit: Infinity), responseText holds the whole stream: what the bound above measures', async () => {
     const events = 10_000
-    const seen = await streamOverXhr('/xhr-unbounded', events, { xhrResponseLimit: Infinity })
+    const seen = await streamOverXhr('/xhr-unbounded', events, { responseLimit: Infinity })
     expect(seen).toMatchObject({ received: events, requests: 1, errors: [] })
     expect(seen.longest).toBeGreaterThanOrEqual(events * EVENT_SIZE)
   }, 300_000)

@@ -94,7 +94,7 @@ describe('the script-tag build in a window', () => {
     try {
       window.eval(script)
       const api = scope.SSEPolyfill as Record<string, unknown>
-      expect(Object.keys(api).sort()).toEqual(['EventSource', 'EventSourcePolyfill', 'NativeEventSource', 'backoff'])
+      expect(Object.keys(api).sort()).toEqual(['EventSource', 'EventSourcePolyfill', 'NativeEventSource', 'backoff', 'debugLogger', 'fetchOrXhr', 'messages', 'refreshOnAuthError', 'wakeUp', 'xhr'])
       expect(api.EventSourcePolyfill).toBe(api.EventSource)
       expect(api.NativeEventSource).toBe(NativeStandIn)
       expect(scope.EventSourcePolyfill).toBe(api.EventSource)

@@ -4,7 +4,8 @@
  * fetch is a double that counts connection attempts; Chromium's own `online` is in test/browser.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { backoff, EventSource, type EventSourceOptions, type FetchLike } from '../../src/index'
+import { EventSource, type EventSourceOptions, type FetchLike } from '../../src/index'
+import { backoff, wakeUp } from '../../src/policies/index'
 import { trace } from '../helpers/events'
 import { useSources } from '../helpers/sources'
 
@@ -36,7 +37,7 @@ function eventStreams(text: string, { firstEnds = false } = {}) {
 /** A source waiting a minute to reconnect: its stream ended after one event with `retry: 60000`. */
 async function waitingToReconnect(options: EventSourceOptions = {}) {
   const fetch = eventStreams('retry: 60000\ndata: 1\n\n', { firstEnds: true })
-  const source = open('/s', { fetch, wakeUp: true, ...options })
+  const source = open('/s', { fetch, policies: [wakeUp()], ...options })
   const events = trace(source)
   await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(['open', 'message', 'error']))
   expect(source.readyState).toBe(EventSource.CONNECTING)
@@ -74,7 +75,7 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
   })
 
   it('off by default: online leaves the source waiting', async () => {
-    const { fetch } = await waitingToReconnect({ wakeUp: false })
+    const { fetch } = await waitingToReconnect({ policies: [] })
     window.dispatchEvent(new Event('online'))
     await turn()
     expect(fetch).toHaveBeenCalledTimes(1)
@@ -100,7 +101,7 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
     const fetch = vi.fn<FetchLike>(async (url, init) =>
       ++calls === 1 ? { status: 503, statusText: 'Service Unavailable', url, headers: new Headers({ 'Retry-After': '120' }), body: null } : eventStreams('data: 1\n\n')(url, init),
     )
-    const source = open('/s', { fetch, wakeUp: true, retryPolicy: backoff() })
+    const source = open('/s', { fetch, policies: [wakeUp(), backoff()] })
     const events = trace(source)
     await vi.waitFor(() => expect(events).toHaveLength(1))
     expect(events[0]!.message).toBe('HTTP 503 Service Unavailable. Reconnecting in 120000 ms.')
@@ -113,7 +114,7 @@ describe('[non-spec] wakeUp, for a source waiting to reconnect', () => {
 describe('[non-spec] wakeUp, for an open stream', () => {
   it('leaves a stream that opened again after a reconnect alone', async () => {
     const fetch = eventStreams('retry: 1\ndata: 1\n\n', { firstEnds: true })
-    const source = open('/s', { fetch, wakeUp: true })
+    const source = open('/s', { fetch, policies: [wakeUp()] })
     const events = trace(source)
     await vi.waitFor(() => expect(events.map((e) => e.type)).toEqual(['open', 'message', 'error', 'open', 'message']))
     window.dispatchEvent(new Event('online'))
@@ -125,7 +126,7 @@ describe('[non-spec] wakeUp, for an open stream', () => {
 
   it('leaves a stream that is not silent alone, hidden or visible: no close, no reconnect', async () => {
     const fetch = eventStreams('data: 1\n\n')
-    const source = open('/s', { fetch, wakeUp: true, heartbeatTimeout: 45_000 })
+    const source = open('/s', { fetch, policies: [wakeUp()], heartbeatTimeout: 45_000 })
     const events = trace(source)
     await vi.waitFor(() => expect(events).toHaveLength(2))
     setVisibility('hidden')
@@ -139,7 +140,7 @@ describe('[non-spec] wakeUp, for an open stream', () => {
 
   it('reconnects at once a stream silent past heartbeatTimeout whose timer has not run (as in a hidden tab)', async () => {
     const fetch = eventStreams('data: 1\n\n')
-    const source = open('/s', { fetch, wakeUp: true, heartbeatTimeout: 45_000 })
+    const source = open('/s', { fetch, policies: [wakeUp()], heartbeatTimeout: 45_000 })
     const events = trace(source)
     await vi.waitFor(() => expect(events).toHaveLength(2))
     // A minute passes, in which the hidden page's timers did not run.

@@ -3,29 +3,10 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource
  */
-import type { FetchLike } from './transports/fetch'
+import type { RequestBody, SSERequest } from '../transports/types'
 
 /** Header values as users give them: a plain object, a `Headers`, or a list of pairs. */
 export type HeadersInit = Record<string, string> | Headers | Array<[string, string]>
-
-/** Not in the spec: a request body, for APIs that stream their answer to a POST. */
-export type RequestBody = string | FormData | URLSearchParams | Blob
-
-/** What a transport needs to send one request. */
-export interface SSERequest {
-  url: string
-  /** `GET`, as the spec's; not in the spec: another method, with a body. */
-  method: string
-  body?: RequestBody
-  /** Header names in lower case, as `Headers` gives them. */
-  headers: Record<string, string>
-  /** `'include'` when `withCredentials` is true, else `'same-origin'` (spec constructor steps 7-8). */
-  credentials: 'include' | 'same-origin'
-  /** Not in the spec: keep custom headers when a redirect leads to another origin (see EventSourceOptions). */
-  forwardHeadersOnCrossOriginRedirect: boolean
-  /** Not in the spec: the query parameter this request added for the last event ID, if any. */
-  lastEventIdQueryParameter?: string
-}
 
 export interface RequestOptions {
   /** Where this request goes: the EventSource's URL, or where a redirect led it. */
@@ -94,15 +75,6 @@ export function buildRequest(options: RequestOptions): SSERequest {
   const credentials = withCredentials ? 'include' : 'same-origin'
   const { method = 'GET', body } = options
   return { url, method, body, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
-}
-
-/**
- * The fetch options for the request: the spec's mode "cors", credentials per withCredentials, cache
- * mode "no-store" (which makes fetch send `Cache-Control: no-cache` itself, without the preflight an
- * author-set one causes).
- */
-export function fetchInit(request: SSERequest, headers: Record<string, string>, redirect: 'follow' | 'manual', signal: AbortSignal): Parameters<FetchLike>[1] {
-  return { method: request.method, body: request.body, headers, credentials: request.credentials, cache: 'no-store', mode: 'cors', redirect, signal }
 }
 
 /**

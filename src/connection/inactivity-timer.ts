@@ -3,9 +3,7 @@
  * the time, and the timer, when it fires early, waits again for the rest. It reads the monotonic clock,
  * so a change of the system clock neither hides a dead stream nor fakes one.
  */
-
-/** setTimeout treats longer delays as 0: longer ones are clamped to this. */
-export const MAX_TIMEOUT = 2 ** 31 - 1
+import { MAX_TIMEOUT } from '../timers'
 
 export interface InactivityTimer {
   /** Something arrived: the silence starts again. */
