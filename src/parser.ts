@@ -60,13 +60,18 @@ const LF = 10
 const SPACE = 32
 const COLON = 58
 const ASCII_DIGITS_ONLY = /^[0-9]+$/
+// The longest a field's name, colon and space can be (`retry: `): a line's first piece at least this long
+// holds them, so its value can be read as that piece's end followed by the rest.
+const FIELD_PREFIX = 7
 
 export function createParser(options: ParserOptions): Parser {
   const { onEvent, onLastEventId, onRetry, onComment, onError, maxEventSize = Infinity } = options
 
-  // The start of a line that has not ended yet. Engines concatenate strings in constant time (ropes), so
-  // a long line arriving in many pieces costs linear time.
+  // A line that has not ended yet: its first piece, and the pieces after it. Engines concatenate strings
+  // in constant time (ropes), so a long line arriving in many pieces costs linear time; keeping the first
+  // piece apart lets the field name be read there, so that a long value is never flattened to be parsed.
   let partialLine = ''
+  let partialRest = ''
   // Set when the event outgrew maxEventSize: nothing more is parsed until reset().
   let overflowed = false
   // A CR ended the previous piece: an LF at the start of the next one belongs to the same line ending.
@@ -100,10 +105,15 @@ export function createParser(options: ParserOptions): Parser {
         if (end - start > maxEventSize) return overflow()
         processLine(text, start, end)
       } else {
-        const line = partialLine + text.slice(start, end)
-        partialLine = ''
-        if (line.length > maxEventSize) return overflow()
-        processLine(line, 0, line.length)
+        const head = partialLine
+        const rest = partialRest + text.slice(start, end)
+        partialLine = partialRest = ''
+        if (head.length + rest.length > maxEventSize) return overflow()
+        if (head.length >= FIELD_PREFIX) processLine(head, 0, head.length, rest)
+        else {
+          const line = head + rest
+          processLine(line, 0, line.length)
+        }
       }
       if (overflowed || stream !== streams) return
       start = end + 1
@@ -116,9 +126,11 @@ export function createParser(options: ParserOptions): Parser {
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start)
     }
     if (start < text.length) {
-      partialLine += start === 0 ? text : text.slice(start)
+      const piece = start === 0 ? text : text.slice(start)
+      if (partialLine === '') partialLine = piece
+      else partialRest += piece
       // Counted whole, as a complete line is: the answer does not depend on where the stream was split.
-      if (partialLine.length > maxEventSize) overflow()
+      if (partialLine.length + partialRest.length > maxEventSize) overflow()
     }
   }
 
@@ -127,31 +139,31 @@ export function createParser(options: ParserOptions): Parser {
     onError?.(new ParseError('event-too-large', `An event grew past ${maxEventSize} characters.`))
   }
 
-  /** The line is text[start, end). */
-  function processLine(text: string, start: number, end: number): void {
+  /** The line is text[start, end), then `rest`, where the line came in pieces (see FIELD_PREFIX). */
+  function processLine(text: string, start: number, end: number, rest = ''): void {
     // If the line is empty (a blank line): dispatch the event.
     if (start === end) return dispatchEvent()
     // If the line starts with a U+003A COLON character (:): ignore the line.
-    if (text.charCodeAt(start) === COLON) return onComment?.(text.slice(start + 1, end))
+    if (text.charCodeAt(start) === COLON) return onComment?.(text.slice(start + 1, end) + rest)
     // Otherwise the field is what comes before the first colon (the whole line when there is none), and
     // only four fields count: each is compared in place, so the colon is never searched for.
     if (isField(text, start, end, 'data')) {
       // Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character
       // to the data buffer. (The LF goes between lines here, so the spec's removal of the last LF at
       // dispatch has nothing to remove.)
-      const value = fieldValue(text, start + 4, end)
+      const value = fieldValue(text, start + 4, end, rest)
       data = hasData ? data + '\n' + value : value
       hasData = true
     } else if (isField(text, start, end, 'id')) {
       // If the field value does not contain U+0000 NULL, set the last event ID buffer to it.
-      const value = fieldValue(text, start + 2, end)
+      const value = fieldValue(text, start + 2, end, rest)
       if (!value.includes('\0')) lastEventIdBuffer = value
     } else if (isField(text, start, end, 'event')) {
       // Set the event type buffer to the field value.
-      eventType = fieldValue(text, start + 5, end)
+      eventType = fieldValue(text, start + 5, end, rest)
     } else if (isField(text, start, end, 'retry')) {
       // If the field value consists of only ASCII digits, set the reconnection time to it (base ten).
-      const value = fieldValue(text, start + 5, end)
+      const value = fieldValue(text, start + 5, end, rest)
       if (ASCII_DIGITS_ONLY.test(value)) onRetry?.(parseInt(value, 10))
       return
     } else {
@@ -186,7 +198,7 @@ export function createParser(options: ParserOptions): Parser {
     streams++
     // Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
     // middle of an event, before the final empty line, the incomplete event is not dispatched.)
-    partialLine = ''
+    partialLine = partialRest = ''
     overflowed = false
     skipLeadingLF = false
     data = ''
@@ -206,10 +218,10 @@ function isField(text: string, start: number, end: number, name: string): boolea
 
 /**
  * The value of the field whose name ends at `nameEnd`: the characters after the colon, less one leading
- * U+0020 SPACE; empty when the line has no colon.
+ * U+0020 SPACE, then `rest`; empty when the line has no colon.
  */
-function fieldValue(text: string, nameEnd: number, end: number): string {
-  if (nameEnd === end) return ''
-  return text.slice(text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1, end)
+function fieldValue(text: string, nameEnd: number, end: number, rest: string): string {
+  if (nameEnd === end) return rest
+  return text.slice(text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1, end) + rest
 }
 
