@@ -3,3 +3,6 @@
  * connection), for the modules that follow a source from outside without a public hook (`messages`).
  */
 export const closedSignals = new WeakMap<EventTarget, AbortSignal>()
+
+/** The error of the event that closed a source whose connection failed (`messages` throws it). */
+export const failures = new WeakMap<EventTarget, Error>()

@@ -5,7 +5,7 @@
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#sse-processing-model
  */
-import { closedSignals } from './closed'
+import { closedSignals, failures } from './closed'
 import { httpSource } from './connection/http-source'
 import * as diagnostics from './diagnostics'
 import { createEventHandlers } from './event-handler'
@@ -123,13 +123,13 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
       restart: () => this.reconnect(),
       expire: () => this.#fail(diagnostics.inactivity(settings.heartbeatTimeout), 0),
     }
-    for (const policy of this.#policies) policy.watch?.(control, this.#closed.signal)
     // 15. Fetch the request in parallel: no event fires during the constructor. Like Chromium, take
     // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
     // a headers function runs.
     if (signal?.aborted) this.close()
     else if (createSource || /^(https?|data):/i.test(this.#url)) this.#connect()
     else queueMicrotask(() => this.#fail(diagnostics.scheme(this.#url)))
+    for (const policy of this.#policies) policy.watch?.(control, this.#closed.signal)
   }
 
   /**
@@ -193,7 +193,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
    * stream piped in starts clean.
    */
   reset(): void {
-    this.#parser.reset()
+    this.#parser.discard()
   }
 
   /**
@@ -238,9 +238,19 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     const history = { failures: ++this.#failures, reconnectionTime: this.#reconnectionTime, previousStatus: this.#failureStatus }
     this.#failureStatus = failure.status
     let decision: ReconnectionDecision | undefined
-    for (const policy of this.#policies) if ((decision = policy.decide?.(failure, history))) break
+    for (const policy of this.#policies) {
+      // A policy that throws is reported as a listener is, and the next one decides.
+      try {
+        if ((decision = policy.decide?.(failure, history))) break
+      } catch (error) {
+        reportListenerError(error)
+      }
+    }
+    // A policy may have closed the source.
+    if (this.#closed.signal.aborted) return
     decision ??= failure.reconnects ? { reconnectIn: this.#reconnectionTime } : { close: 'EventSource does not retry.' }
-    if ('restart' in decision) this.#restart()
+    // A silent retry (a refreshed token) is not a failure in a row.
+    if ('restart' in decision) this.#failures--, this.#restart()
     else if ('close' in decision) this.#failConnection(failure, decision.close)
     else this.#reestablishConnection(failure, delay ?? Math.min(decision.reconnectIn, MAX_TIMEOUT))
   }
@@ -250,6 +260,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     this.#readyState = CLOSED
     details.message += ' ' + outcome
     const event = new EventSourceErrorEvent(details)
+    failures.set(this, event.error)
     this.#closed.abort()
     this.#fire(event)
   }

@@ -6,10 +6,8 @@
  * `error`.
  */
 
-import { closedSignals } from './closed'
-import type { EventSourceErrorEvent, EventSourceLike } from './events'
-
-const CLOSED = 2
+import { closedSignals, failures } from './closed'
+import type { EventSourceLike } from './events'
 
 /** How many events a loop may fall behind the stream; past it the source is closed and the loop throws. */
 export const MAX_QUEUED_EVENTS = 10_000
@@ -25,12 +23,6 @@ export function messages(source: EventSourceLike): AsyncIterableIterator<Message
 }
 
 function iterate(source: EventSourceLike, closed: AbortSignal): AsyncIterableIterator<MessageEvent<string>> {
-  // The error event that closes the source fires once `closed` has aborted: its listener outlives it
-  // (a closed source fires nothing more).
-  let failure: Error | undefined
-  source.addEventListener('error', (event) => {
-    if (source.readyState === CLOSED) failure = (event as EventSourceErrorEvent).error
-  })
   const queue: MessageEvent<string>[] = []
   let overflow: RangeError | undefined
   let wake = (): void => {}
@@ -51,7 +43,7 @@ function iterate(source: EventSourceLike, closed: AbortSignal): AsyncIterableIte
       if (closed.aborted) break
       await new Promise<void>((resolve) => (wake = resolve))
     }
-    const error = overflow ?? failure
+    const error = overflow ?? failures.get(source)
     if (error) throw error
   }
   const iterator = generate()

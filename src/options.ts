@@ -90,6 +90,6 @@ export function normaliseOptions(options: EventSourceOptions | null | undefined)
     heartbeatTimeout: heartbeatTimeout > 0 ? heartbeatTimeout : 0,
     maxEventSize,
     transport: transport ?? defaultTransport(fetch),
-    policies,
+    policies: [...policies],
   }
 }

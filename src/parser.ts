@@ -54,6 +54,11 @@ export interface Parser {
    * from a callback during feed(), it ends that feed: the rest of the piece belongs to the old stream.
    */
   reset(lastEventId?: string): void
+  /**
+   * Drops the partial line and the pending event (data, event type, an id not yet committed), as
+   * reset() does, but keeps the last event ID, and a feed() under way goes on with the rest of its piece.
+   */
+  discard(): void
 }
 
 const LF = 10
@@ -68,8 +73,9 @@ export function createParser(options: ParserOptions): Parser {
   const { onEvent, onLastEventId, onRetry, onComment, onError, maxEventSize = Infinity } = options
 
   // A line that has not ended yet: its first piece, and the pieces after it. Engines concatenate strings
-  // in constant time (ropes), so a long line arriving in many pieces costs linear time; keeping the first
-  // piece apart lets the field name be read there, so that a long value is never flattened to be parsed.
+  // in constant time (ropes), so a long line arriving in many pieces costs linear time; keeping a first
+  // piece of FIELD_PREFIX characters or more apart lets the field name be read there, so that a long
+  // value is not flattened to be parsed (a shorter first piece is joined with the rest).
   let partialLine = ''
   let partialRest = ''
   // Set when the event outgrew maxEventSize: nothing more is parsed until reset().
@@ -196,6 +202,11 @@ export function createParser(options: ParserOptions): Parser {
 
   function reset(seedLastEventId = lastEventId): void {
     streams++
+    lastEventId = seedLastEventId
+    discard()
+  }
+
+  function discard(): void {
     // Once the end of the file is reached, any pending data must be discarded. (If the file ends in the
     // middle of an event, before the final empty line, the incomplete event is not dispatched.)
     partialLine = partialRest = ''
@@ -204,10 +215,10 @@ export function createParser(options: ParserOptions): Parser {
     data = ''
     hasData = false
     eventType = ''
-    lastEventIdBuffer = lastEventId = seedLastEventId
+    lastEventIdBuffer = lastEventId
   }
 
-  return { feed, reset }
+  return { feed, reset, discard }
 }
 
 /** Whether the line text[start, end) holds the field `name`: the name, then a colon or the line's end. */

@@ -71,6 +71,27 @@ describe('the built package', () => {
     expect(await node(['--conditions=browser', '--input-type=module', '-e', script])).toBe('Bearer built')
   })
 
+  it('loads the opt-in entries by name as ESM, which work with the core', async () => {
+    const script = `import { EventSource, messages } from 'sse-polyfill'
+      import { backoff, debugLogger } from 'sse-polyfill/policies'
+      import { fetchOrXhr } from 'sse-polyfill/xhr'
+      const logged = []
+      const policies = [backoff(), debugLogger({ debug: (message) => logged.push(message) })]
+      const source = new EventSource(${JSON.stringify(server.url('/hello'))}, { headers: { Authorization: 'Bearer built' }, transport: fetchOrXhr(), policies })
+      for await (const event of messages(source)) {
+        console.log(event.data, logged[0])
+        break
+      }`
+    expect(await node(['--input-type=module', '-e', script])).toBe(`Bearer built Open: ${server.url('/hello')}.`)
+  })
+
+  it('requires the opt-in entries by name as CJS', async () => {
+    const script = `const { xhr, DEFAULT_XHR_RESPONSE_LIMIT } = require('sse-polyfill/xhr')
+      const { backoff, refreshOnAuthError, wakeUp, debugLogger } = require('sse-polyfill/policies')
+      try { xhr() } catch (error) { console.log(error.name, DEFAULT_XHR_RESPONSE_LIMIT, [backoff, refreshOnAuthError, wakeUp, debugLogger].map((f) => typeof f()).join()) }`
+    expect(await node(['-e', script])).toBe('TypeError 4194304 object,object,object,object')
+  })
+
   it('ships type declarations that a node16 TypeScript project resolves for import and require', async () => {
     const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname
     await expect(node([tsc, '-p', 'test/fixtures/consumer/tsconfig.json'])).resolves.toBe('')

@@ -323,6 +323,20 @@ describe('EventSource.fromReadableStream: close()', () => {
   })
 })
 
+describe('EventSource.fromReadableStream: reconnect()', () => {
+  it('cancels the stream and closes the source with one error, as the end of the stream would', async () => {
+    const cancel = vi.fn()
+    const source = fromStream(streamOf(['data: one\n\n'], { end: 'open', onCancel: cancel }))
+    const entries = trace(source)
+    await until(() => entries.length === 2)
+    source.reconnect()
+    await until(ended(entries))
+    expect(cancel).toHaveBeenCalledTimes(1)
+    expect(entries.map((entry) => [entry.type, entry.readyState])).toEqual([['open', 1], ['message', 1], ['error', 2]])
+    expect(entries[2]!.message).toBe('The stream ended. EventSource does not retry.')
+  })
+})
+
 describe('lastEventId and reconnectionTime on a network instance', () => {
   it("starts with lastEventId '' and reconnectionTime 3000", () => {
     const source = new EventSource('http://127.0.0.1:1/x')
@@ -412,6 +426,14 @@ describe('reset()', () => {
     await pipeBody(ts.writable, '\ndata: y\n\n')
     await until(() => seen.length === 2)
     expect(seen).toEqual(['first', 'y'])
+  })
+
+  it('called from a listener, parses the rest of the chunk (the result does not depend on chunking)', async () => {
+    const source = fromStream(streamOf(['data: 1\n\ndata: 2\n\n', 'data: 3\n\n']))
+    const entries = trace(source)
+    source.addEventListener('message', (event) => event.data === '1' && source.reset())
+    await until(ended(entries))
+    expect(messages(entries)).toEqual(['1', '2', '3'])
   })
 
   it('does nothing visible on a closed source', async () => {

@@ -135,6 +135,29 @@ describe('[non-spec] for await (const event of messages(source))', () => {
     expect(source.readyState).toBe(EventSource.CLOSED)
   })
 
+  it('ends without throwing where an error listener closed the source on a reconnect', async () => {
+    server.route('/closed-on-error', (_request, response) => {
+      startStream(response)
+      response.end('data: 1\n\n')
+    })
+    const source = open(server.url('/closed-on-error'))
+    source.onerror = () => source.close()
+    const received: string[] = []
+    for await (const event of messages(source)) received.push(event.data)
+    expect(received).toEqual(['1'])
+  })
+
+  it('throws the failure where the source failed before the loop began', async () => {
+    server.route('/failed-before', (_request, response) => void response.writeHead(500, 'Internal Server Error').end())
+    const source = open(server.url('/failed-before'))
+    await eventually(() => source.readyState === EventSource.CLOSED)
+    await expect(messages(source).next()).rejects.toThrow('HTTP 500 Internal Server Error. EventSource does not retry.')
+  })
+
+  it('takes only our EventSource', () => {
+    expect(() => messages(new EventTarget() as unknown as EventSource)).toThrow(TypeError)
+  })
+
   it('ends at once over a closed source', async () => {
     const source = open(server.url('/never-opened'), { signal: AbortSignal.abort() })
     const received: unknown[] = []

@@ -1,5 +1,5 @@
 /** [non-spec] The backoff() policy and reconnect(): units for the delays, then the EventSource against a loopback server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventSource, type ReconnectionPolicy, type TransportResponse } from '../src/index'
 import { backoff, retryAfter } from '../src/policies/backoff'
 import { eventually, trace } from './helpers/events'
@@ -129,6 +129,38 @@ describe('[non-spec] policies: [backoff()]', () => {
     expect(events[0]).toMatchObject({ readyState: 0, message: 'HTTP 502 Bad Gateway. Reconnecting in 2147483647 ms.' })
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(server.requestsTo('/huge-wait')).toHaveLength(1)
+  })
+
+  it('a policy that closes the source in decide leaves it CLOSED, with no event', async () => {
+    server.route('/close-in-decide', (_request, response) => {
+      startStream(response)
+      response.end('retry: 10\ndata: 1\n\n')
+    })
+    let source!: EventSource
+    source = open(server.url('/close-in-decide'), { policies: [{ decide: () => void source.close() }] })
+    const events = trace(source)
+    await eventually(() => source.readyState === EventSource.CLOSED)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(events.map((e) => e.type)).toEqual(['open', 'message'])
+    expect(server.requestsTo('/close-in-decide')).toHaveLength(1)
+  })
+
+  it('a policy that throws is reported, and the native rule decides', async () => {
+    server.route('/throwing-policy', (_request, response) => {
+      startStream(response)
+      response.end('retry: 10\ndata: 1\n\n')
+    })
+    const reportError = vi.fn()
+    vi.stubGlobal('reportError', reportError)
+    try {
+      const source = open(server.url('/throwing-policy'), { policies: [{ decide: () => { throw new Error('policy bug') } }] })
+      const events = trace(source)
+      await eventually(() => events.filter((e) => e.type === 'open').length === 2)
+      expect(events[2]).toMatchObject({ type: 'error', readyState: 0, message: 'The server ended the stream. Reconnecting in 10 ms.' })
+      expect(reportError).toHaveBeenCalledWith(new Error('policy bug'))
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('caps the wait at maxDelay', async () => {

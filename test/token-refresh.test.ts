@@ -1,7 +1,7 @@
 /** [non-spec] The headers function's context, and refreshOnAuthError, against a loopback server. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EventSource, type HeadersContext } from '../src/index'
-import { refreshOnAuthError } from '../src/policies/index'
+import { backoff, refreshOnAuthError } from '../src/policies/index'
 import { eventually, trace } from './helpers/events'
 import { useSources } from './helpers/sources'
 import { startServer, startStream, type TestServer } from './server/sse-server'
@@ -105,6 +105,23 @@ describe('[non-spec] the refreshOnAuthError() policy', () => {
     await eventually(() => events.filter((e) => e.type === 'message').length === 3)
     source.close()
     expect(events.map((e) => e.data ?? e.type).slice(0, 8)).toEqual(['open', 'Bearer first', 'error', 'open', 'Bearer second', 'error', 'open', 'Bearer third'])
+  })
+
+  it("does not count its silent retry among backoff()'s failures in a row", async () => {
+    server.route('/refresh-then-busy', (_request, response, index) => {
+      if (index === 0) return void response.writeHead(401).end()
+      if (index === 1) return void response.writeHead(503).end()
+      startStream(response)
+      response.write('data: in\n\n')
+    })
+    const source = open(server.url('/refresh-then-busy'), {
+      headers: () => ({}),
+      policies: [refreshOnAuthError(), backoff({ maxAttempts: 2, random: () => 0 })],
+    })
+    const events = trace(source)
+    await eventually(() => events.some((e) => e.type === 'message'))
+    expect(events.map((e) => [e.type, e.readyState])).toEqual([['error', 0], ['open', 1], ['message', 1]])
+    expect(server.requestsTo('/refresh-then-busy')).toHaveLength(3)
   })
 
   it('with static headers, retries once with the same headers, then fails', async () => {

@@ -84,7 +84,7 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
     const lastEventId = sink.begin(headers.get('last-event-id'))
     try {
       request = buildRequest({
-        // withCredentials, method, forwardHeadersOnCrossOriginRedirect.
+        // The settings give withCredentials, method and forwardHeadersOnCrossOriginRedirect.
         ...settings,
         url: requestUrl,
         headersOrigin,

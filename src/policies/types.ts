@@ -47,6 +47,9 @@ export interface ReconnectionControl {
 export interface ReconnectionPolicy {
   /** Asked, in the order the policies are given, until one decides; none deciding is the native rule. */
   decide?(failure: ConnectionFailure, history: FailureHistory): ReconnectionDecision | undefined
-  /** Called once, at construction; stops when `closed` aborts (the source closed). */
+  /**
+   * Called once, at construction, once the first connection attempt has started: it listens (to the
+   * source, the page) and acts later, never during this call. It stops when `closed` aborts.
+   */
   watch?(control: ReconnectionControl, closed: AbortSignal): void
 }
