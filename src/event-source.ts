@@ -249,9 +249,11 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     // A policy may have closed the source.
     if (this.#closed.signal.aborted) return
     decision ??= failure.reconnects ? { reconnectIn: this.#reconnectionTime } : { close: 'EventSource does not retry.' }
-    // A silent retry (a refreshed token) is not a failure in a row.
-    if ('restart' in decision) this.#failures--, this.#restart()
-    else if ('close' in decision) this.#failConnection(failure, decision.close)
+    if ('restart' in decision) {
+      // A silent retry (a refreshed token) is not a failure in a row.
+      this.#failures--
+      this.#restart()
+    } else if ('close' in decision) this.#failConnection(failure, decision.close)
     else this.#reestablishConnection(failure, delay ?? Math.min(decision.reconnectIn, MAX_TIMEOUT))
   }
 
