@@ -11,7 +11,8 @@ import type { TransportResponse } from './transports/types'
 
 export function status(response: TransportResponse): ConnectionFailure {
   const { status, statusText } = response
-  return { message: `HTTP ${status} ${statusText}`.trim() + '.', status, statusText, response, reconnects: false }
+  // 204 No Content is the spec's way for a server to say: do not reconnect.
+  return { message: `HTTP ${status} ${statusText}`.trim() + '.', status, statusText, response, reconnects: false, clean: status === 204 }
 }
 
 export function contentType({ status, statusText }: TransportResponse, contentType: string | null): ConnectionFailure {
@@ -21,9 +22,10 @@ export function contentType({ status, statusText }: TransportResponse, contentTy
 export const scheme = (url: string) => failure(`Not an http(s) or data URL: ${url}.`)
 export const eventTooLarge = (maxEventSize: number) => failure(`An event grew past maxEventSize (${maxEventSize}).`)
 export const invalidHeader = (name: string) => failure(`Header ${JSON.stringify(name)} is not valid HTTP (CR, LF, NUL?); nothing was sent.`)
-export const endOfStream = () => failure('The server ended the stream.', true)
+/** `reconnects`: as native, unless the reconnectOnEnd option is false, which makes the end a clean one. */
+export const endOfStream = (reconnects: boolean) => failure('The server ended the stream.', reconnects, !reconnects)
 export const inactivity = (timeout: number) => failure(`No activity within ${timeout} milliseconds.`, true)
-export const endOfGivenStream = () => failure('The stream ended.')
+export const endOfGivenStream = () => failure('The stream ended.', false, true)
 export const givenStreamError = (error: unknown) => withCause('The stream failed', error)
 export const requestFunction = (error: unknown) => withCause('The headers or body function failed', error, true)
 export const network = (error: unknown) => withCause('The connection failed', error, true)
@@ -33,8 +35,8 @@ export const aborted = (error: unknown) => withCause('The browser or the user ab
 export const cors = (error: unknown, url: string) =>
   withCause(`CORS blocked the response of ${new URL(url).origin}: see its Access-Control-Allow-Origin, -Credentials and -Headers`, error)
 
-function failure(message: string, reconnects = false): ConnectionFailure {
-  return { message, reconnects }
+function failure(message: string, reconnects = false, clean?: boolean): ConnectionFailure {
+  return { message, reconnects, clean }
 }
 
 /** The message followed by the underlying error's, and that error. */

@@ -258,11 +258,11 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
   }
 
   /** Fail the connection: set readyState to CLOSED and fire `error`. No reconnect. */
-  #failConnection(details: ErrorDetails, outcome: string): void {
+  #failConnection(details: ConnectionFailure, outcome: string): void {
     this.#readyState = CLOSED
     details.message += ' ' + outcome
     const event = new EventSourceErrorEvent(details)
-    failures.set(this, event.error)
+    if (!details.clean) failures.set(this, event.error)
     this.#closed.abort()
     this.#fire(event)
   }

@@ -17,6 +17,12 @@ export interface EventSourceOptions {
    * (and may return a promise), so a refreshed token is used; it gets a HeadersContext.
    */
   headers?: HeadersInit | ((context: HeadersContext) => HeadersInit | Promise<HeadersInit>)
+  /**
+   * Not in the spec: whether the end of a response's body reconnects, as native does (true, the
+   * default). False closes the source there instead, with an `error` event ("The server ended the
+   * stream. EventSource does not retry."), for streams that answer once (a POST to an LLM API).
+   */
+  reconnectOnEnd?: boolean
   /** Not in the spec: the request method, `GET` when absent (for APIs that stream the answer to a POST). */
   method?: string
   /**

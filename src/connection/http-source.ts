@@ -46,7 +46,8 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
       sink.chunk(text)
     },
     // 14. processEventSourceEndOfBody: a body that ends reestablishes the connection (not a failure).
-    onEnd: () => sink.fail(diagnostics.endOfStream()),
+    // Not in the spec: with reconnectOnEnd false, it closes the source.
+    onEnd: () => sink.fail(diagnostics.endOfStream(settings.reconnectOnEnd !== false)),
     // 15.1-15.2. A network error reestablishes the connection; an aborted one, or one known to be futile, fails it.
     onError(error, kind) {
       if (kind === 'network') return sink.fail(diagnostics.network(error))

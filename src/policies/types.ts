@@ -12,6 +12,11 @@ export interface ConnectionFailure extends ErrorDetails {
   reconnects: boolean
   /** The response, where the failure was one (a retry policy reads Retry-After). */
   response?: TransportResponse
+  /**
+   * The stream ended as the server meant it to: a 204, the end of the body with `reconnectOnEnd: false`,
+   * the end of a given stream. Closing on it is no failure: `messages()` ends without throwing.
+   */
+  clean?: boolean
 }
 
 /** What the EventSource knows about the failures in a row, for a policy's decision. */

@@ -31,7 +31,12 @@ export async function refusedByCors(fetch: FetchLike, request: SSERequest, signa
     const notRefused = () => settle(false)
     const timer = setTimeout(notRefused, PROBE_TIMEOUT)
     signal.addEventListener('abort', notRefused, { once: true })
-    // No custom headers: they are what CORS may refuse.
-    fetch(request.url, { ...fetchInit(request, {}, 'follow', probe.signal), mode: 'no-cors' }).then((response) => settle(response.type === 'opaque'), notRefused)
+    // No custom headers: they are what CORS may refuse. A probe that cannot run (a fetch that throws)
+    // tells nothing: not refused, so the connection is reestablished.
+    try {
+      fetch(request.url, { ...fetchInit(request, {}, 'follow', probe.signal), mode: 'no-cors' }).then((response) => settle(response.type === 'opaque'), notRefused)
+    } catch {
+      notRefused()
+    }
   })
 }

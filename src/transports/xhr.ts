@@ -122,6 +122,10 @@ export function xhr({ responseLimit = DEFAULT_XHR_RESPONSE_LIMIT }: XhrOptions =
       // 7-8. Credentials: "include" with withCredentials, else same-origin only (XHR's default).
       xhr.withCredentials = request.credentials === 'include'
       for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
+      // No `Cache-Control: no-cache`, which native sends through fetch's cache mode: XHR has none, and set
+      // by hand the header needs a preflight wherever the request goes cross-origin, a same-origin URL
+      // that redirects to another origin included (which the header then breaks, where that origin does
+      // not allow it).
       // Always UTF-8, whatever the charset parameter (the Content-Type header itself is unchanged). A
       // UTF-16 BOM still switches XHR's decoder to UTF-16, where the spec decodes UTF-8: the bytes are
       // out of reach (even as x-user-defined). React Native lacks the method, and decodes UTF-8.

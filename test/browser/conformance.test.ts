@@ -49,7 +49,8 @@ async function check(h: Harness, scenario: Scenario, name: string, worker: boole
 /**
  * What the server saw of each stream request (not preflights, nor our no-cors probe), as compared with
  * `implementation`'s. XMLHttpRequest has no cache mode, so it sends no `Cache-Control: no-cache`;
- * setting that header would make every cross-origin request preflighted, so ours over XHR does without.
+ * setting that header would make every request that goes cross-origin preflighted (a same-origin URL
+ * that redirects to another origin too), so ours over XHR does without.
  */
 function serverView(requests: RecordedRequest[], implementation: Implementation) {
   return requests

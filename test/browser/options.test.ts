@@ -195,4 +195,28 @@ describe.skipIf(!harness)('[non-spec] Chromium: the opt-in options', () => {
       })
     })
   }
+
+  // Issue 14: where the page's fetch cannot run the CORS probe, XHR's failures must still be reported.
+  describe('the xhr transport where the CORS probe cannot run', () => {
+    it.each(['throws', 'rejects'] as const)('reports a failed request and reconnects when fetch %s', async (how) => {
+      await defineLibrary()
+      const seen = await harness.evaluate(async (how: 'throws' | 'rejects') => {
+        const { EventSource, transport } = library('xhr')
+        const realFetch = globalThis.fetch
+        globalThis.fetch = how === 'throws' ? () => { throw new TypeError('no fetch here') } : () => Promise.reject(new TypeError('no fetch here'))
+        try {
+          // Nothing listens there: the request fails before any response.
+          const source = new EventSource('http://127.0.0.1:1/unreachable', { transport })
+          const timeout = new Promise<string>((resolve) => setTimeout(() => resolve(`no error event, readyState ${source.readyState}`), 5000))
+          const error = new Promise<string>((resolve) => (source.onerror = (event) => resolve(`${source.readyState} ${(event as Event & { message: string }).message}`)))
+          const result = await Promise.race([error, timeout])
+          source.close()
+          return result
+        } finally {
+          globalThis.fetch = realFetch
+        }
+      }, how)
+      expect(seen).toBe('0 The connection failed (XMLHttpRequest failed). Reconnecting in 3000 ms.')
+    })
+  })
 })
