@@ -72,7 +72,9 @@ describe('[non-spec] the XHR transport (React Native double)', () => {
       { type: 'open', readyState: 1 },
       { type: 'message', readyState: 1, data: 'hello', lastEventId: '1', origin: server.origin },
     ])
-    expect(createdRequests[0]!.requestHeaders).toEqual({ accept: 'text/event-stream', authorization: 'Bearer rn' })
+    // Cache-Control as native sends it: no CORS here, so it costs no preflight.
+    expect(createdRequests[0]!.requestHeaders).toEqual({ accept: 'text/event-stream', authorization: 'Bearer rn', 'cache-control': 'no-cache' })
+    expect(server.requestsTo('/from')[0]!.headers['cache-control']).toBe('no-cache')
     expect(createdRequests[0]!.withCredentials).toBe(true)
   })
 

@@ -9,6 +9,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#dom-eventsource (steps 6-15)
  */
 import { refusedByCors } from './cors'
+import { enforcesCors } from './environment'
 import { fetchTransport } from './fetch'
 import type { FetchLike, Transport, TransportResponse } from './types'
 
@@ -122,10 +123,11 @@ export function xhr({ responseLimit = DEFAULT_XHR_RESPONSE_LIMIT }: XhrOptions =
       // 7-8. Credentials: "include" with withCredentials, else same-origin only (XHR's default).
       xhr.withCredentials = request.credentials === 'include'
       for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value)
-      // No `Cache-Control: no-cache`, which native sends through fetch's cache mode: XHR has none, and set
-      // by hand the header needs a preflight wherever the request goes cross-origin, a same-origin URL
-      // that redirects to another origin included (which the header then breaks, where that origin does
-      // not allow it).
+      // `Cache-Control: no-cache`, which native sends through fetch's cache mode (XHR has none), only where
+      // no CORS applies (React Native). In pages and workers the header would need a preflight wherever
+      // the request goes cross-origin, a same-origin URL that redirects to another origin included,
+      // which it would then break where that origin does not allow the header.
+      if (!enforcesCors() && !('cache-control' in request.headers)) xhr.setRequestHeader('cache-control', 'no-cache')
       // Always UTF-8, whatever the charset parameter (the Content-Type header itself is unchanged). A
       // UTF-16 BOM still switches XHR's decoder to UTF-16, where the spec decodes UTF-8: the bytes are
       // out of reach (even as x-user-defined). React Native lacks the method, and decodes UTF-8.
