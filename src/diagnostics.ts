@@ -20,6 +20,7 @@ export function contentType({ status, statusText }: TransportResponse, contentTy
 }
 
 export const scheme = (url: string) => failure(`Not an http(s) or data URL: ${url}.`)
+export const urlCredentials = () => failure('Fetch refuses a URL with credentials (user:password@).')
 export const eventTooLarge = (maxEventSize: number) => failure(`An event grew past maxEventSize (${maxEventSize}).`)
 export const invalidHeader = (name: string) => failure(`Header ${JSON.stringify(name)} is not valid HTTP (CR, LF, NUL?); nothing was sent.`)
 /** `reconnects`: as native, unless the reconnectOnEnd option is false, which makes the end a clean one. */

@@ -84,6 +84,8 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     super()
     const createSource = givenSource
     givenSource = undefined
+    // WebIDL: the url argument is required (an explicit undefined is the string "undefined").
+    if (!arguments.length) throw new TypeError('EventSource: 1 argument required')
     // 3-4. Parse url relative to the base URL; on failure throw a "SyntaxError" DOMException.
     this.#url = resolveUrl(url)
     const settings = normaliseOptions(options)
@@ -127,8 +129,11 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
     // http(s) and data: URLs and fail any other (WPT eventsource-constructor-non-same-origin), before
     // a headers function runs.
     if (signal?.aborted) this.close()
-    else if (createSource || /^(https?|data):/i.test(this.#url)) this.#connect()
-    else queueMicrotask(() => this.#fail(diagnostics.scheme(this.#url)))
+    else if (!createSource && !/^(https?|data):/i.test(this.#url)) queueMicrotask(() => this.#fail(diagnostics.scheme(this.#url)))
+    // Not in the spec: fetch refuses a URL with credentials (user:password@, before the path of the
+    // serialised URL) before any request, so retrying could never succeed.
+    else if (/^[^:]+:\/\/[^/]*@/.test(this.#url)) queueMicrotask(() => this.#fail(diagnostics.urlCredentials()))
+    else this.#connect()
     for (const policy of this.#policies) policy.watch?.(control, this.#closed.signal)
   }
 
@@ -325,6 +330,10 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
 // default, as is non-configurable), as native.
 for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSED', CLOSED]] as const) {
   for (const target of [EventSource, EventSource.prototype]) Object.defineProperty(target, name, { value, enumerable: true })
+}
+// WebIDL: attributes and operations are enumerable on the prototype (class members are not).
+for (const name of ['url', 'withCredentials', 'readyState', 'onopen', 'onmessage', 'onerror', 'close']) {
+  Object.defineProperty(EventSource.prototype, name, { enumerable: true })
 }
 
 /**

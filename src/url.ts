@@ -9,6 +9,7 @@ export function resolveUrl(input: string | URL): string {
   try {
     return new URL(text, baseUrl()).href
   } catch {
+    // (React Native has no DOMException: its build injects a stand-in, see react-native/dom-events.ts.)
     throw new DOMException(`Failed to construct 'EventSource': The URL '${text}' is invalid.`, 'SyntaxError')
   }
 }

@@ -72,6 +72,27 @@ describe('attributes', () => {
     expect(fetch).not.toHaveBeenCalled()
   })
 
+  it('throws a TypeError without a url argument; an explicit undefined is the string "undefined", as WebIDL converts it', () => {
+    expect(() => new (EventSource as unknown as new () => EventSource)()).toThrow(TypeError)
+    // In Node there is no base URL: "undefined" is then an invalid URL, not a missing argument.
+    expect(() => new EventSource(undefined as unknown as string)).toThrow(expect.objectContaining({ name: 'SyntaxError', message: expect.stringContaining("'undefined'") }))
+  })
+
+  it('fails a URL with credentials once, with a message that says why, and sends nothing', async () => {
+    const fetch = vi.fn<FetchLike>()
+    const source = open('http://user:secret@127.0.0.1:1/stream', { fetch })
+    const events = trace(source)
+    await until(() => events.length === 1)
+    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, message: 'Fetch refuses a URL with credentials (user:password@). EventSource does not retry.' })
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('has its IDL attributes and operations enumerable on the prototype', () => {
+    for (const name of ['url', 'withCredentials', 'readyState', 'onopen', 'onmessage', 'onerror', 'close', 'CONNECTING', 'OPEN', 'CLOSED']) {
+      expect(Object.getOwnPropertyDescriptor(EventSource.prototype, name)?.enumerable, name).toBe(true)
+    }
+  })
+
   it('fires no event during the constructor, even when the headers function throws at once', async () => {
     const dispatched = vi.spyOn(EventSource.prototype, 'dispatchEvent')
     const failing = vi.fn<FetchLike>(async () => {

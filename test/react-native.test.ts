@@ -20,7 +20,7 @@ beforeAll(async () => {
   // Node loads its fetch (undici) lazily, and undici extends the global Event: load it first. (React
   // Native's Headers come from its whatwg-fetch.)
   new Headers()
-  for (const name of ['EventTarget', 'Event', 'MessageEvent']) vi.stubGlobal(name, undefined)
+  for (const name of ['EventTarget', 'Event', 'MessageEvent', 'DOMException']) vi.stubGlobal(name, undefined)
   vi.stubGlobal('XMLHttpRequest', reactNativeXhr())
   vi.stubGlobal('Response', class {})
   sse = (await import('../dist/react-native/index.js' as string)) as typeof Package
@@ -38,6 +38,10 @@ describe('[non-spec] React Native build', () => {
     expect(stdout.trim()).toBe('react-native/index.js react-native/auto.js')
     const manifest = (await import('../package.json', { with: { type: 'json' } })).default as Record<string, unknown>
     expect(manifest['react-native']).toBe('./dist/react-native/index.cjs')
+  })
+
+  it('throws an error named SyntaxError for an invalid URL, with no DOMException on the platform', () => {
+    expect(() => new sse.EventSource('http://[invalid')).toThrow(expect.objectContaining({ name: 'SyntaxError', message: expect.stringContaining('is invalid') }))
   })
 
   it('streams over XMLHttpRequest with its own event classes, listeners and handlers working as in the DOM', async () => {

@@ -104,9 +104,18 @@ class MinimalEventTarget {
   }
 }
 
+/** An Error with the name given, where DOMException is missing (the URL parser's SyntaxError). */
+class MinimalDOMException extends Error {
+  constructor(message?: string, name = 'Error') {
+    super(message)
+    this.name = name
+  }
+}
+
 const scope = globalThis as Partial<typeof globalThis>
 const PlatformEventTarget = scope.EventTarget ?? (MinimalEventTarget as unknown as typeof globalThis.EventTarget)
 const PlatformEvent = scope.Event ?? (MinimalEvent as unknown as typeof globalThis.Event)
 const PlatformMessageEvent = scope.MessageEvent ?? (MinimalMessageEvent as unknown as typeof globalThis.MessageEvent)
+const PlatformDOMException = scope.DOMException ?? (MinimalDOMException as unknown as typeof globalThis.DOMException)
 
-export { PlatformEventTarget as EventTarget, PlatformEvent as Event, PlatformMessageEvent as MessageEvent }
+export { PlatformEventTarget as EventTarget, PlatformEvent as Event, PlatformMessageEvent as MessageEvent, PlatformDOMException as DOMException }
