@@ -73,6 +73,15 @@ describe('parser', () => {
     expect(events).toEqual(['kept', 'b'])
   })
 
+  it('discard, called from a callback, drops the pending state but lets the feed go on; reset ends it', () => {
+    for (const method of ['discard', 'reset'] as const) {
+      const events: string[] = []
+      const parser = createParser({ onEvent: (event) => (events.push(event.data), event.data === '1' && parser[method]()) })
+      parser.feed('id: 7\ndata: 1\n\nid: 8\ndata: 2\n\n')
+      expect([method, events]).toEqual([method, method === 'discard' ? ['1', '2'] : ['1']])
+    }
+  })
+
   it('reset keeps the committed last event ID but drops an uncommitted one', () => {
     const events: ParsedEvent[] = []
     const parser = createParser({ onEvent: (event) => events.push(event) })
