@@ -114,8 +114,8 @@ describe('the request', () => {
     expect(fetch).toHaveBeenCalledTimes(1)
     const [url, init] = fetch.mock.calls[0]!
     expect(url).toBe(URL_)
-    // Outside browsers, redirects are followed by hand (see [non-spec] redirects in loopback.test.ts).
-    expect(init).toMatchObject({ method: 'GET', cache: 'no-store', mode: 'cors', credentials: 'same-origin', redirect: 'manual' })
+    // A fetch option follows redirects itself (see [non-spec] redirects in loopback.test.ts).
+    expect(init).toMatchObject({ method: 'GET', cache: 'no-store', mode: 'cors', credentials: 'same-origin', redirect: 'follow' })
     expect(init.headers).toEqual({ accept: 'text/event-stream' })
   })
 

@@ -1,6 +1,6 @@
 /** The EventSource over Node's own fetch against a real HTTP server on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventSource } from '../src/index'
+import { EventSource, type FetchLike } from '../src/index'
 import { eventually, trace } from './helpers/events'
 import { useSources } from './helpers/sources'
 import { sendAndEnd, startServer, startStream, type TestServer } from './server/sse-server'
@@ -186,6 +186,24 @@ describe('[non-spec] custom headers and redirects outside browsers (CVE-2022-165
     const events = trace(source, ['message'])
     await eventually(() => events.length === 2)
     expect(events.map((event) => JSON.parse(event.data!))).toEqual(Array(2).fill({ authorization: 'Bearer secret', token: 'key', accept: 'text/event-stream' }))
+  })
+
+  it('lets a fetch option follow redirects, so a wrapper that adds Authorization never sends it to another origin, reconnects included', async () => {
+    server.route('/hop-away-wrapped', redirectTo(other.url('/echo-wrapped')))
+    other.route('/echo-wrapped', echoHeaders)
+    const calls: string[] = []
+    const withToken: FetchLike = (url, init) => {
+      calls.push(url)
+      return globalThis.fetch(url, { ...init, headers: { ...init.headers, Authorization: 'Bearer secret' } })
+    }
+    const source = open(server.url('/hop-away-wrapped'), { fetch: withToken })
+    const events = trace(source, ['message'])
+    await eventually(() => events.length === 3)
+    // Fetch follows the redirect and drops Authorization there; each reconnect goes through the redirect again.
+    expect(events.map((event) => JSON.parse(event.data!))).toEqual(Array(3).fill({ accept: 'text/event-stream' }))
+    expect(calls).toEqual(Array(3).fill(server.url('/hop-away-wrapped')))
+    expect(server.requestsTo('/hop-away-wrapped').map((request) => request.headers.authorization)).toEqual(Array(3).fill('Bearer secret'))
+    expect(events[0]!.origin).toBe(other.origin)
   })
 
   it.each([

@@ -37,7 +37,10 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
       if (!isEventStream(contentType)) return sink.fail(diagnostics.contentType(response, contentType))
       // Events carry the origin of the final URL, after redirects. The request's own last event ID
       // parameter is not part of the URL to reconnect to: the next request sets it again, or not.
-      requestUrl = withoutQueryParameter(finalUrl, request!.lastEventIdQueryParameter)
+      const next = withoutQueryParameter(finalUrl, request!.lastEventIdQueryParameter)
+      // Not in the spec: a `fetch` option may add credentials the library cannot see (a wrapper that sets
+      // Authorization), so it reaches another origin only through a redirect, which drops Authorization.
+      if (!settings.fetch || new URL(next).origin === headersOrigin) requestUrl = next
       // 15.4. Otherwise, announce the connection and interpret res's body line by line.
       sink.open(new URL(finalUrl).origin)
     },

@@ -19,7 +19,7 @@ export function fetchTransport(fetch?: FetchLike): Transport {
       let response: FetchLikeResponse
       let finalUrl: string
       try {
-        ;({ response, url: finalUrl } = await fetchFollowingRedirects(fetchNow, request, signal))
+        ;({ response, url: finalUrl } = await fetchFollowingRedirects(fetchNow, request, signal, !!fetch))
       } catch (error) {
         if (signal.aborted) return
         if (isAbortError(error)) return handlers.onError(error, 'aborted')

@@ -2,7 +2,9 @@
  * Not in the spec: outside browsers, redirects are followed here rather than by fetch, so that custom
  * headers (Authorization, cookies, API keys) do not reach another origin, the flaw behind the
  * eventsource package's CVE-2022-1650. Pages and workers keep fetch's own following (see
- * `redirects.browser.ts`, which the browser builds use instead of this module).
+ * `redirects.browser.ts`, which the browser builds use instead of this module), and so does a `fetch`
+ * option: called once per hop, a wrapper that adds Authorization would send it to every origin, and
+ * the library cannot see what it adds. Fetch itself drops Authorization on a cross-origin hop.
  */
 import { fetchInit } from './fetch-init'
 import { enforcesCors } from './environment'
@@ -15,8 +17,9 @@ const MAX_REDIRECTS = 20
 // The headers the EventSource itself sets (names in lower case); custom ones are dropped on a cross-origin hop.
 const OWN_HEADERS = /^(accept|last-event-id)$/
 
-export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<FetchedResponse> {
-  if (enforcesCors()) return fetchInBrowser(fetch, request, signal)
+/** `fetch` is the app's when `givenFetch` is set. */
+export async function fetchFollowingRedirects(fetch: FetchLike, request: SSERequest, signal: AbortSignal, givenFetch?: boolean): Promise<FetchedResponse> {
+  if (givenFetch || enforcesCors()) return fetchInBrowser(fetch, request, signal)
   let { url, headers } = request
   let hop = request
   for (let redirects = 0; ; redirects++) {
