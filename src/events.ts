@@ -71,6 +71,10 @@ export class ServerSentEvent extends MessageEvent<string> {
   }
 }
 
+// User code sees a MessageEvent, as native dispatches (WPT eventsource-onmessage-realm checks
+// `event.constructor`): the getters stay, the prototype's `constructor` is the realm's MessageEvent.
+ServerSentEvent.prototype.constructor = MessageEvent
+
 // Whether MessageEvent is native code, checked at the first event. A JavaScript one (Node, Deno,
 // happy-dom) takes the init dictionary at less cost than ServerSentEvent's fields, and happy-dom's
 // keeps data in an own property, which would hide their getters.

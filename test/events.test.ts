@@ -12,6 +12,8 @@ describe('the MessageEvents an EventSource dispatches', () => {
   it('ServerSentEvent is a MessageEvent with read-only data, origin and lastEventId', () => {
     const event = new ServerSentEvent('notification', 'hello', 'https://api.test', '7')
     expect(event).toBeInstanceOf(MessageEvent)
+    // What user code reads, as of a native one (WPT eventsource-onmessage-realm).
+    expect(event.constructor).toBe(MessageEvent)
     expect(event).toMatchObject({ type: 'notification', data: 'hello', origin: 'https://api.test', lastEventId: '7', ports: [], source: null, bubbles: false, cancelable: false })
     expect(() => Object.assign(event, { data: 'changed' })).toThrow(TypeError)
     expect(() => Object.assign(event, { origin: 'changed' })).toThrow(TypeError)

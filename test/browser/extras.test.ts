@@ -48,6 +48,36 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
     expect(data).toBe('landed')
   })
 
+  it("gives events the constructor of the realm the EventSource came from, as native (WPT eventsource-onmessage-realm)", async () => {
+    harness.page.route('/realm/frame', (_request, response) => void response.writeHead(200, { 'Content-Type': 'text/html' }).end('<script src="/dist/sse-polyfill.global.js"></script>'))
+    harness.page.route('/realm/stream', (_request, response) => {
+      startStream(response)
+      response.write('data: x\n\n')
+    })
+    const seen = await harness.evaluate(
+      async ({ frameUrl, streamUrl }) => {
+        const frame = document.createElement('iframe')
+        frame.src = frameUrl
+        const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }))
+        document.body.append(frame)
+        await loaded
+        const realm = frame.contentWindow as unknown as { EventSource: typeof EventSource; MessageEvent: typeof MessageEvent; SSEPolyfill: { EventSource: typeof EventSource } }
+        const check = async (Source: typeof EventSource) => {
+          const source = new Source(streamUrl)
+          const event = await new Promise<MessageEvent>((resolve) => (source.onmessage = resolve))
+          source.close()
+          return { realms: event.constructor === realm.MessageEvent, top: event.constructor === MessageEvent }
+        }
+        const result = { native: await check(realm.EventSource), ours: await check(realm.SSEPolyfill.EventSource) }
+        frame.remove()
+        return result
+      },
+      { frameUrl: harness.page.url('/realm/frame'), streamUrl: harness.page.url('/realm/stream') },
+    )
+    expect(seen.native).toEqual({ realms: true, top: false })
+    expect(seen.ours).toEqual(seen.native)
+  })
+
   for (const build of POLYFILLS) {
     describe(`${build} build`, () => {
       it('dispatches MessageEvents built without an init dictionary, read-only as native ones', async () => {
@@ -65,11 +95,12 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
             // Read-only: the assignment throws in strict code and does nothing here.
             Reflect.set(event, 'data', 'changed')
             const { type, data, origin, lastEventId } = event
-            return { fastPath: Object.getPrototypeOf(event) !== MessageEvent.prototype, instance: event instanceof MessageEvent, type, data, lastEventId, ownOrigin: origin === location.origin }
+            const constructors = [event.constructor, Object.getPrototypeOf(event).constructor].map((value) => value === MessageEvent)
+            return { fastPath: Object.getPrototypeOf(event) !== MessageEvent.prototype, instance: event instanceof MessageEvent, constructors, type, data, lastEventId, ownOrigin: origin === location.origin }
           },
           { url: urlFor(build), build },
         )
-        expect(seen).toEqual({ fastPath: true, instance: true, type: 'notification', data: '{"n":7}', lastEventId: '7', ownOrigin: true })
+        expect(seen).toEqual({ fastPath: true, instance: true, constructors: [true, true], type: 'notification', data: '{"n":7}', lastEventId: '7', ownOrigin: true })
       })
 
       it('sends Authorization cross-origin on the first request and every reconnect, after the preflight that allows it', async () => {
