@@ -230,7 +230,12 @@ describe('Last-Event-ID', () => {
 
 describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () => {
   const scope = globalThis as { WorkerGlobalScope?: unknown }
-  afterEach(() => void delete scope.WorkerGlobalScope)
+  let warn: ReturnType<typeof vi.spyOn>
+  beforeEach(() => void (warn = vi.spyOn(console, 'warn').mockImplementation(() => {})))
+  afterEach(() => {
+    delete scope.WorkerGlobalScope
+    warn.mockRestore()
+  })
 
   it('is tried again at once with the id in the query, without another error event', async () => {
     scope.WorkerGlobalScope = class {}
@@ -255,6 +260,12 @@ describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () =>
     expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['message', 1], ['error', 0], ['open', 1], ['message', 1]])
     expect(new URL(second.request.url).searchParams.get('lastEventId')).toBe('5')
     expect(second.request.headers.has('last-event-id')).toBe(false)
+    // Said once, loudly: a server that reads only the header would resume from the start.
+    expect(warn.mock.calls).toEqual([
+      [
+        'EventSource: CORS refused the Last-Event-ID header for http://sse.test/stream; sending the id as the query parameter "lastEventId" instead. Allow Last-Event-ID in the server\'s Access-Control-Allow-Headers, or read that parameter.',
+      ],
+    ])
   })
 
   it('fails the connection when the request without the header is refused too', async () => {
@@ -277,6 +288,59 @@ describe('[non-spec] a reconnect whose Last-Event-ID header CORS refused', () =>
     await until(() => events.length === 4)
     expect(events.map((e) => [e.type, e.readyState])).toEqual([['open', 1], ['message', 1], ['error', 0], ['error', 2]])
     expect(fetch.mock.calls.filter(([, init]) => init.mode === 'cors').map(([url]) => new URL(url).search)).toEqual(['', '', '?lastEventId=5'])
+  })
+})
+
+describe('[non-spec] the probe that tells a CORS refusal from a server that is down', () => {
+  const scope = globalThis as { WorkerGlobalScope?: unknown }
+  afterEach(() => {
+    delete scope.WorkerGlobalScope
+    vi.unstubAllGlobals()
+  })
+  // Reconnects every 10 ms rather than 3 s.
+  const quickly = { policies: [{ decide: () => ({ reconnectIn: 10 }) }] }
+  const probes = (fetch: ReturnType<typeof vi.fn<FetchLike>>) => fetch.mock.calls.filter(([, init]) => init.mode === 'no-cors').length
+
+  it('runs once an outage: 10 failed attempts make 1 probe, and the next outage 1 more', async () => {
+    scope.WorkerGlobalScope = class {}
+    const route = sseRoute(URL_)
+    server.use(route.handler)
+    let down = true
+    const fetch = vi.fn<FetchLike>((url, init) => (down ? Promise.reject(new TypeError('Failed to fetch')) : globalThis.fetch(url, init)))
+    const source = open({ fetch, ...quickly })
+    const events = trace(source)
+    for (let attempt = 1; attempt < 10; attempt++) {
+      await until(() => events.length === attempt)
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    await until(() => events.length === 10)
+    expect(events.every((event) => event.type === 'error' && event.readyState === EventSource.CONNECTING)).toBe(true)
+    expect(probes(fetch)).toBe(1)
+    down = false
+    await vi.advanceTimersByTimeAsync(10)
+    const connection = await route.nextConnection()
+    await until(() => events.length === 11)
+    down = true
+    connection.end()
+    for (let attempt = 12; attempt < 15; attempt++) {
+      await until(() => events.length === attempt)
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(probes(fetch)).toBe(2)
+  })
+
+  it("never runs for a URL of the page's own origin", async () => {
+    scope.WorkerGlobalScope = class {}
+    vi.stubGlobal('location', { origin: new URL(URL_).origin })
+    const fetch = vi.fn<FetchLike>(() => Promise.reject(new TypeError('Failed to fetch')))
+    const source = open({ fetch, ...quickly })
+    const events = trace(source)
+    for (let attempt = 1; attempt < 5; attempt++) {
+      await until(() => events.length === attempt)
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(fetch).toHaveBeenCalledTimes(5)
+    expect(probes(fetch)).toBe(0)
   })
 })
 

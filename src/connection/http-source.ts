@@ -27,6 +27,9 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
   let inactivity: InactivityTimer | undefined
   // Not in the spec: set when CORS refused the Last-Event-ID header; the id then goes in the query.
   let lastEventIdHeaderRefused = false
+  // Not in the spec: a network error may be probed for a CORS refusal once an outage (the attempts
+  // since the last open), so that a server that is down gets one extra request, not one a retry.
+  let probed = false
 
   const handlers: TransportHandlers = {
     onResponse(response, finalUrl) {
@@ -42,6 +45,7 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
       // Authorization), so it reaches another origin only through a redirect, which drops Authorization.
       if (!settings.fetch || new URL(next).origin === headersOrigin) requestUrl = next
       // 15.4. Otherwise, announce the connection and interpret res's body line by line.
+      probed = false
       sink.open(new URL(finalUrl).origin)
     },
     onChunk(text) {
@@ -57,8 +61,12 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
       if (kind === 'cors' && 'last-event-id' in request!.headers) {
         // Not in the spec: browsers send Last-Event-ID without a preflight, fetch cannot, and a server that
         // does not allow the header in its preflight refuses the reconnect. Still CONNECTING (the error
-        // event for this reconnect has fired), try again at once with the id in the query instead.
+        // event for this reconnect has fired), try again at once with the id in the query instead, and
+        // say so once: a server that reads only the header would resume from the start.
         lastEventIdHeaderRefused = true
+        // The server answered the probe: the retry without the header may be probed too.
+        probed = false
+        console.warn(`EventSource: CORS refused the Last-Event-ID header for ${requestUrl}; sending the id as the query parameter "${lastEventIdQueryParameterName ?? 'lastEventId'}" instead. Allow Last-Event-ID in the server's Access-Control-Allow-Headers, or read that parameter.`)
         return sink.restart()
       }
       sink.fail(kind === 'cors' ? diagnostics.cors(error, requestUrl) : diagnostics.aborted(error))
@@ -96,8 +104,10 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
         body,
         lastEventId,
         lastEventIdHeader: !lastEventIdHeaderRefused,
+        corsProbe: !probed,
         lastEventIdQueryParameterName: lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
       })
+      probed = true
       connection = settings.transport(request, handlers)
     } catch (error) {
       // Not in the spec: a platform that lacks what the request needs (TextEncoder on an old React

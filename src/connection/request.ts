@@ -29,6 +29,7 @@ export interface RequestOptions {
   /** Not in the spec: also send the last event ID as this query parameter. */
   lastEventIdQueryParameterName?: string
   forwardHeadersOnCrossOriginRedirect?: boolean
+  corsProbe?: boolean
 }
 
 /**
@@ -73,8 +74,8 @@ export function buildRequest(options: RequestOptions): SSERequest {
     }
   }
   const credentials = withCredentials ? 'include' : 'same-origin'
-  const { method = 'GET', body } = options
-  return { url, method, body, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter }
+  const { method = 'GET', body, corsProbe } = options
+  return { url, method, body, headers: Object.fromEntries(headers), credentials, forwardHeadersOnCrossOriginRedirect, lastEventIdQueryParameter, corsProbe }
 }
 
 /**

@@ -20,6 +20,8 @@ export interface SSERequest {
   forwardHeadersOnCrossOriginRedirect: boolean
   /** Not in the spec: the query parameter this request added for the last event ID, if any. */
   lastEventIdQueryParameter?: string
+  /** Not in the spec: whether a network error may be probed for a CORS refusal (see `cors.ts`). */
+  corsProbe?: boolean
 }
 
 /** What the EventSource reads of a response before its body (a fetch Response has it). */

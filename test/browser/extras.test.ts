@@ -115,6 +115,27 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
         expect(requests.map((r) => [r.method, r.headers.authorization, r.lastEventId]).slice(0, expected.length)).toEqual(expected)
       })
 
+      it('resumes with the id in the query and warns once where the preflight allows Authorization alone (a Spring allow-list)', async () => {
+        const urlFor = harness.route(harness.cross, `allow-list-${build}`, crossOriginStream('authorization'))
+        await harness.evaluate(() => {
+          const page = globalThis as unknown as { warnings: string[]; pageWarn?: typeof console.warn }
+          page.warnings = []
+          page.pageWarn ??= console.warn
+          console.warn = (...args: unknown[]) => void page.warnings.push(args.join(' '))
+        }, undefined)
+        const run = await harness.run(build, urlFor(build), { stopAfter: 6, options: { headers: { Authorization: 'Bearer jwt' } } })
+        const warnings = await harness.evaluate(() => {
+          const page = globalThis as unknown as { warnings: string[]; pageWarn: typeof console.warn }
+          console.warn = page.pageWarn
+          return page.warnings
+        }, undefined)
+        // The no-cors probe that found the server there was answered with the stream numbered 2.
+        expect(summarize(run.events)).toEqual([['open', 1], ['message', 1, 'Bearer jwt', '1'], ['error', 0], ['open', 1], ['message', 1, 'Bearer jwt', '3'], ['error', 0]])
+        const streams = harness.cross.requestsTo(new URL(urlFor(build)).pathname).filter((r) => r.method === 'GET' && r.headers['sec-fetch-mode'] === 'cors')
+        expect(streams.slice(0, 2).map((r) => [r.search, r.lastEventId])).toEqual([['', undefined], ['?lastEventId=1', undefined]])
+        expect(warnings).toEqual([expect.stringMatching(/^EventSource: CORS refused the Last-Event-ID header for http:\/\/127\.0\.0\.1:\d+\/allow-list-\w+\/\w+; sending the id as the query parameter "lastEventId" instead\. Allow Last-Event-ID/)])
+      })
+
       it('fails with CLOSED and says why when the preflight does not allow the header', async () => {
         const urlFor = harness.route(harness.cross, `refused-${build}`, crossOriginStream(undefined))
         const run = await harness.run(build, urlFor(build), { stopAfter: 1, settleMs: 300, recordErrorDetails: true, options: { headers: { Authorization: 'Bearer jwt' } } })
