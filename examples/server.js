@@ -15,7 +15,8 @@ const DEMO_SECRET = 'sse-polyfill-demo-only-secret--never-hard-code-a-real-signi
 
 const HOST = '127.0.0.1'
 const DEFAULT_PORT = 8080
-const ACCESS_TOKEN_SECONDS = 20 // short on purpose: you see a refresh and a reconnect every 20 s
+// Short on purpose: you see a refresh and a reconnect every 20 s (test/demo.test.ts sets fewer).
+const ACCESS_TOKEN_SECONDS = Number(process.env.ACCESS_TOKEN_SECONDS) || 20
 const REFRESH_TOKEN_SECONDS = 12 * 60 * 60
 const HEARTBEAT_MS = 5000
 const RETRY_MS = 1000

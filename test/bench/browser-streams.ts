@@ -3,8 +3,8 @@
  * server (on the same two cores as Chromium) spends as little CPU as it can; every stream ends with a
  * `done` event and then stays open, as a live stream would, until the page closes it.
  */
-import { once } from 'node:events'
 import type { ServerResponse } from 'node:http'
+import { drainedOrClosed } from '../server/sse-server'
 import { DONE_EVENT, XHR_VARIANT, type Implementation, type Scenario } from './browser-protocol'
 
 export interface StreamSizes {
@@ -52,7 +52,7 @@ const TIMESTAMP_CHARS = 17
 /** Writes with backpressure; gives up quietly once the client has gone. */
 async function write(response: ServerResponse, chunk: Buffer | string): Promise<void> {
   if (response.destroyed) return
-  if (!response.write(chunk)) await Promise.race([once(response, 'drain'), once(response, 'close')])
+  if (!response.write(chunk)) await drainedOrClosed(response)
 }
 
 export interface Streams {

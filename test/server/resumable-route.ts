@@ -4,9 +4,8 @@
  * it stays open. Each event's data starts with its number, so a client can check that every event came
  * exactly once, in order.
  */
-import { once } from 'node:events'
 import type { RouteHandler } from './sse-server'
-import { startStream } from './sse-server'
+import { drainedOrClosed, startStream } from './sse-server'
 
 export function resumableStream(total: number, size = 100, headers: Record<string, string> = {}): RouteHandler {
   const padding = 'x'.repeat(size)
@@ -16,7 +15,7 @@ export function resumableStream(total: number, size = 100, headers: Record<strin
     while (next <= total && !response.destroyed) {
       let batch = ''
       for (const end = Math.min(next + 199, total); next <= end; next++) batch += `id: ${next}\ndata: ${next} ${padding}\n\n`
-      if (!response.write(batch)) await Promise.race([once(response, 'drain'), once(response, 'close')])
+      if (!response.write(batch)) await drainedOrClosed(response)
     }
   }
 }

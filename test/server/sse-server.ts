@@ -88,6 +88,22 @@ export function startStream(response: ServerResponse, headers: Record<string, st
   response.flushHeaders()
 }
 
+/**
+ * Waits until a response that refused a write drains, or closes (the client left), and leaves no
+ * listener behind: racing `once(response, 'drain')` against `once(response, 'close')` would leave the
+ * loser's listeners (and once's own 'error' listener) at every pause, piling up on a long stream
+ * (MaxListenersExceededWarning after ten pauses).
+ */
+export function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done).off('close', done)
+      resolve()
+    }
+    response.on('drain', done).on('close', done)
+  })
+}
+
 /** A route that sends the text and ends the stream. */
 export function sendAndEnd(text: string): RouteHandler {
   return (_request, response) => {
