@@ -1,3 +1,4 @@
+import { copyFile } from 'node:fs/promises'
 import type { Plugin } from 'esbuild'
 import { defineConfig } from 'tsup'
 
@@ -27,10 +28,11 @@ const entry = { index: 'src/index.ts', auto: 'src/auto.ts', xhr: 'src/xhr.ts', p
 
 export default defineConfig([
   {
-    // The npm package: ESM and CJS, each with its own type declarations.
+    // The npm package: ESM and CJS, each with its own type declarations; plus the script tag's globals
+    // (`sse-polyfill/global`), types only, sharing the classes' declarations.
     entry,
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: { entry: { ...entry, global: 'src/global-types.ts' } },
     target: 'es2022',
     sourcemap: true,
   },
@@ -64,5 +66,9 @@ export default defineConfig([
     target: 'es2022',
     sourcemap: true,
     esbuildPlugins: [browserModules, fullDefaults],
+    // The same bytes as `sse-polyfill/global`: a script is valid CommonJS, and `.cjs` keeps Node and
+    // TypeScript from taking it for an ES module in this "type": "module" package. The `.js` stays the
+    // script tag's URL (CDNs serve `.cjs` with a type browsers refuse under nosniff).
+    onSuccess: () => copyFile('dist/sse-polyfill.global.js', 'dist/global.cjs'),
   },
 ])

@@ -2,7 +2,7 @@
  * The constructor's options, and their normalised form with every default, read once.
  */
 import type { HeadersInit } from './connection/request'
-import type { ReconnectionPolicy } from './policies/types'
+import type { ReconnectionPolicy, StaticHeadersPolicy } from './policies/types'
 import { defaultTransport } from './transports/default'
 import type { FetchLike, RequestBody, Transport } from './transports/types'
 
@@ -14,9 +14,10 @@ export interface EventSourceOptions {
   withCredentials?: boolean
   /**
    * Not in the spec: headers for every request. A function is called on every connect and reconnect
-   * (and may return a promise), so a refreshed token is used; it gets a HeadersContext.
+   * (and may return a promise), so a refreshed token is used; it gets a HeadersContext. A value that is
+   * null or undefined sends no header.
    */
-  headers?: HeadersInit | ((context: HeadersContext) => HeadersInit | Promise<HeadersInit>)
+  headers?: HeadersInit | HeadersFunction
   /**
    * Not in the spec: whether the end of a response's body reconnects, as native does (true, the
    * default). False closes the source there instead, with an `error` event ("The server ended the
@@ -65,6 +66,26 @@ export interface EventSourceOptions {
   policies?: ReconnectionPolicy[]
   /** Not in the spec: aborting it closes the source, as close() does. */
   signal?: AbortSignal
+}
+
+/** The `headers` option as a function: called before every connection attempt. */
+export type HeadersFunction = (context: HeadersContext) => HeadersInit | Promise<HeadersInit>
+
+/**
+ * The options the constructor takes: EventSourceOptions, but refreshOnAuthError() (a
+ * HeadersFunctionPolicy) requires a headers function. An options object typed EventSourceOptions still
+ * goes (the policy then warns at run time if need be).
+ */
+export type CheckedOptions = OptionsWithHeadersFunction | OptionsWithStaticHeaders
+
+interface OptionsWithHeadersFunction extends EventSourceOptions {
+  headers: HeadersFunction
+}
+
+interface OptionsWithStaticHeaders extends EventSourceOptions {
+  // `| []` makes an array literal a tuple, whose elements keep their own types: in an array type they
+  // would merge into ReconnectionPolicy, refreshOnAuthError()'s mark lost.
+  policies?: StaticHeadersPolicy[] | []
 }
 
 /** What a headers function is told about the connection attempt it is called for. */

@@ -300,19 +300,28 @@ describe('[non-spec] the probe that tells a CORS refusal from a server that is d
   // Reconnects every 10 ms rather than 3 s.
   const quickly = { policies: [{ decide: () => ({ reconnectIn: 10 }) }] }
   const probes = (fetch: ReturnType<typeof vi.fn<FetchLike>>) => fetch.mock.calls.filter(([, init]) => init.mode === 'no-cors').length
-
-  it('runs once an outage: 10 failed attempts make 1 probe, and the next outage 1 more', async () => {
+  /** In a worker (where CORS applies), a stream route and a fetch that fails, as for a server that is down, while `down()`. */
+  function serverDownWhile(down: () => boolean) {
     scope.WorkerGlobalScope = class {}
     const route = sseRoute(URL_)
     server.use(route.handler)
-    let down = true
-    const fetch = vi.fn<FetchLike>((url, init) => (down ? Promise.reject(new TypeError('Failed to fetch')) : globalThis.fetch(url, init)))
-    const source = open({ fetch, ...quickly })
-    const events = trace(source)
-    for (let attempt = 1; attempt < 10; attempt++) {
-      await until(() => events.length === attempt)
+    const fetch = vi.fn<FetchLike>((url, init) => (down() ? Promise.reject(new TypeError('Failed to fetch')) : globalThis.fetch(url, init)))
+    return { route, fetch }
+  }
+  /** Waits for each event up to `last`, letting the 10 ms reconnect run after each. */
+  async function reconnectAfterEach(events: unknown[], first: number, last: number): Promise<void> {
+    for (let count = first; count <= last; count++) {
+      await until(() => events.length === count)
       await vi.advanceTimersByTimeAsync(10)
     }
+  }
+
+  it('runs once an outage: 10 failed attempts make 1 probe, and the next outage 1 more', async () => {
+    let down = true
+    const { route, fetch } = serverDownWhile(() => down)
+    const source = open({ fetch, ...quickly })
+    const events = trace(source)
+    await reconnectAfterEach(events, 1, 9)
     await until(() => events.length === 10)
     expect(events.every((event) => event.type === 'error' && event.readyState === EventSource.CONNECTING)).toBe(true)
     expect(probes(fetch)).toBe(1)
@@ -322,24 +331,22 @@ describe('[non-spec] the probe that tells a CORS refusal from a server that is d
     await until(() => events.length === 11)
     down = true
     connection.end()
-    for (let attempt = 12; attempt < 15; attempt++) {
-      await until(() => events.length === attempt)
-      await vi.advanceTimersByTimeAsync(10)
-    }
+    await reconnectAfterEach(events, 12, 14)
     expect(probes(fetch)).toBe(2)
   })
 
-  it("never runs for a URL of the page's own origin", async () => {
-    scope.WorkerGlobalScope = class {}
+  it("never runs once the page's own origin has answered (CORS does not apply there)", async () => {
     vi.stubGlobal('location', { origin: new URL(URL_).origin })
-    const fetch = vi.fn<FetchLike>(() => Promise.reject(new TypeError('Failed to fetch')))
+    let down = false
+    const { route, fetch } = serverDownWhile(() => down)
     const source = open({ fetch, ...quickly })
     const events = trace(source)
-    for (let attempt = 1; attempt < 5; attempt++) {
-      await until(() => events.length === attempt)
-      await vi.advanceTimersByTimeAsync(10)
-    }
-    expect(fetch).toHaveBeenCalledTimes(5)
+    const connection = await route.nextConnection()
+    await until(() => events.length === 1)
+    down = true
+    connection.end()
+    await reconnectAfterEach(events, 2, 6)
+    expect(events.slice(1).every((event) => event.type === 'error' && event.readyState === EventSource.CONNECTING)).toBe(true)
     expect(probes(fetch)).toBe(0)
   })
 })

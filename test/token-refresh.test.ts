@@ -1,6 +1,6 @@
 /** [non-spec] The headers function's context, and refreshOnAuthError, against a loopback server. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { EventSource, type HeadersContext } from '../src/index'
+import type { HeadersContext } from '../src/index'
 import { backoff, refreshOnAuthError } from '../src/policies/index'
 import { eventually, trace } from './helpers/events'
 import { useSources } from './helpers/sources'
@@ -122,14 +122,5 @@ describe('[non-spec] the refreshOnAuthError() policy', () => {
     await eventually(() => events.some((e) => e.type === 'message'))
     expect(events.map((e) => [e.type, e.readyState])).toEqual([['error', 0], ['open', 1], ['message', 1]])
     expect(server.requestsTo('/refresh-then-busy')).toHaveLength(3)
-  })
-
-  it('with static headers, retries once with the same headers, then fails', async () => {
-    server.route('/static', protectedStream('fresh', ''))
-    const source = open(server.url('/static'), { policies: [refreshOnAuthError()], headers: { Authorization: 'Bearer stale' } })
-    const events = trace(source)
-    await eventually(() => events.length === 1)
-    expect(events[0]).toMatchObject({ type: 'error', readyState: EventSource.CLOSED, status: 401 })
-    expect(server.requestsTo('/static')).toHaveLength(2)
   })
 })

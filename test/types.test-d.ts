@@ -1,7 +1,8 @@
 /** Compile-only: the drop-in promise at the type level (run by vitest --typecheck). */
 import { describe, expectTypeOf, it } from 'vitest'
-import { backoff, EventSource, EventSourcePolyfill, type EventSourceErrorEvent, type EventSourceLike, type EventSourceOptions, type HeadersContext, messages } from '../src/index'
-import { debugLogger, refreshOnAuthError, wakeUp, type Logger } from '../src/policies/index'
+import { backoff, EventSource, EventSourcePolyfill, type EventSourceConstructor, type EventSourceErrorEvent, type EventSourceLike, type EventSourceOptions, type HeadersContext, messages } from '../src/index'
+import { EventSource as EventSourceClass } from '../src/event-source'
+import { debugLogger, refreshOnAuthError, wakeUp, type HeadersFunctionPolicy, type Logger, type ReconnectionPolicy } from '../src/policies/index'
 import { xhr } from '../src/xhr'
 
 describe('types', () => {
@@ -26,6 +27,56 @@ describe('types', () => {
     new EventSource('/s', { policies: [{ decide: (failure, { failures }) => (failure.status === 502 && failures < 3 ? { reconnectIn: 1000 } : undefined) }] })
     // @ts-expect-error a policy is an object with decide or watch, not options
     new EventSource('/s', { policies: [{ maxAttempts: 5 }] })
+  })
+
+  it('takes header values that may be null or undefined (sent as no header), in an object only', () => {
+    const getCookie = (name: string): string | undefined => name
+    new EventSource('/s', { headers: { Authorization: getCookie('accessToken') } })
+    new EventSource('/s', { headers: { Authorization: localStorage.getItem('token') } })
+    new EventSource('/s', { headers: async () => ({ Authorization: getCookie('accessToken'), 'X-Tenant': localStorage.getItem('tenant') }) })
+    // @ts-expect-error a pair's value is a string, as in the DOM's HeadersInit
+    new EventSource('/s', { headers: [['Authorization', getCookie('accessToken')]] })
+  })
+
+  it('requires a headers function with refreshOnAuthError(), which calls it again', () => {
+    // @ts-expect-error static headers would be sent again unchanged
+    new EventSource('/s', { headers: { Authorization: 'Bearer x' }, policies: [refreshOnAuthError()] })
+    // @ts-expect-error no headers at all
+    new EventSource('/s', { policies: [refreshOnAuthError()] })
+    // @ts-expect-error also among other policies, in any place
+    new EventSource<{ notification: MessageEvent<string> }>('/s', { headers: { A: 'b' }, policies: [backoff(), refreshOnAuthError(), wakeUp()] })
+    new EventSource('/s', { headers: ({ status }) => ({ Authorization: status === 401 ? 'Bearer fresh' : 'Bearer x' }), policies: [backoff(), refreshOnAuthError()] })
+    new EventSource<{ notification: MessageEvent<string> }>('/s', { headers: async () => [['Authorization', 'Bearer x']], policies: [refreshOnAuthError()] })
+    // Other policies go with static headers, or none.
+    new EventSource('/s', { headers: { Authorization: 'Bearer x' }, policies: [backoff(), wakeUp(), debugLogger(), { decide: () => undefined }] })
+    new EventSource('/s', { policies: [] })
+    // Options typed wider still go (the policy warns at run time if need be), as do a policy's own type.
+    const options: EventSourceOptions = { headers: { Authorization: 'Bearer x' }, policies: [refreshOnAuthError()] }
+    new EventSource('/s', options)
+    new EventSourcePolyfill('/s', { ...options })
+    const policies: ReconnectionPolicy[] = [refreshOnAuthError()]
+    new EventSource('/s', { headers: { Authorization: 'Bearer x' }, policies })
+    expectTypeOf(refreshOnAuthError()).toEqualTypeOf<HeadersFunctionPolicy>()
+  })
+
+  it('exports a structural type: no private members, the class behind it', () => {
+    expectTypeOf(EventSourceClass).toExtend<EventSourceConstructor>()
+    expectTypeOf(EventSource).toEqualTypeOf<EventSourceConstructor>()
+    expectTypeOf(EventSourcePolyfill).toEqualTypeOf<EventSourceConstructor>()
+    expectTypeOf<EventSourcePolyfill>().toEqualTypeOf<EventSource>()
+    // A copy of its members is an EventSource.
+    const copy: { [K in keyof EventSource]: EventSource[K] } = new EventSource('/s')
+    expectTypeOf(copy).toExtend<EventSource>()
+    expectTypeOf(EventSource.fromReadableStream(new ReadableStream())).toEqualTypeOf<EventSource>()
+    expectTypeOf(EventSource.OPEN).toEqualTypeOf<1>()
+    const value: unknown = null
+    if (value instanceof EventSource) expectTypeOf(value).toEqualTypeOf<EventSource>()
+    class Notifications extends EventSource<{ notification: MessageEvent<string> }> {
+      count = 0
+    }
+    const notifications = new Notifications('/s', { headers: () => ({}), policies: [refreshOnAuthError()] })
+    notifications.addEventListener('notification', (event) => expectTypeOf(event).toEqualTypeOf<MessageEvent<string>>())
+    expectTypeOf(notifications).toExtend<EventSource<{ notification: MessageEvent<string> }>>()
   })
 
   it('types listeners by event name', () => {

@@ -28,8 +28,11 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
   // Not in the spec: set when CORS refused the Last-Event-ID header; the id then goes in the query.
   let lastEventIdHeaderRefused = false
   // Not in the spec: a network error may be probed for a CORS refusal once an outage (the attempts
-  // since the last open), so that a server that is down gets one extra request, not one a retry.
+  // since the last open), so that a server that is down gets one extra request, not one a retry; and
+  // never once the page's own origin has answered, where CORS does not apply (a redirect to another
+  // origin would have taken the reconnects there).
   let probed = false
+  let ownOrigin = false
 
   const handlers: TransportHandlers = {
     onResponse(response, finalUrl) {
@@ -45,8 +48,10 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
       // Authorization), so it reaches another origin only through a redirect, which drops Authorization.
       if (!settings.fetch || new URL(next).origin === headersOrigin) requestUrl = next
       // 15.4. Otherwise, announce the connection and interpret res's body line by line.
+      const { origin } = new URL(finalUrl)
       probed = false
-      sink.open(new URL(finalUrl).origin)
+      ownOrigin = origin === (globalThis as { location?: Location }).location?.origin
+      sink.open(origin)
     },
     onChunk(text) {
       inactivity?.touch()
@@ -104,7 +109,7 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
         body,
         lastEventId,
         lastEventIdHeader: !lastEventIdHeaderRefused,
-        corsProbe: !probed,
+        corsProbe: !probed && !ownOrigin,
         lastEventIdQueryParameterName: lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
       })
       probed = true

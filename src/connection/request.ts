@@ -5,8 +5,11 @@
  */
 import type { RequestBody, SSERequest } from '../transports/types'
 
-/** Header values as users give them: a plain object, a `Headers`, or a list of pairs. */
-export type HeadersInit = Record<string, string> | Headers | Array<[string, string]>
+/**
+ * Header values as users give them: a plain object, a `Headers`, or a list of pairs. An object's value
+ * may be null or undefined (a token not stored yet: `localStorage.getItem()`), which sends no header.
+ */
+export type HeadersInit = Record<string, string | null | undefined> | Headers | Array<[string, string]>
 
 export interface RequestOptions {
   /** Where this request goes: the EventSource's URL, or where a redirect led it. */
@@ -44,7 +47,9 @@ export function readHeaders(init: HeadersInit | null | undefined): Headers | { i
   const entries = init == null ? [] : Symbol.iterator in init ? init : Object.entries(init)
   for (const [name, value] of entries) {
     try {
-      headers.append(name, value)
+      // Not in the spec: a nullish value is left out, as a missing token would be, rather than sent as
+      // "null" or "undefined". An empty string is a value, and is sent, as fetch sends it.
+      if (value != null) headers.append(name, value)
     } catch {
       return { invalid: name }
     }

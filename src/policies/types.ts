@@ -4,6 +4,7 @@
  * closes on anything else; a policy can decide otherwise, or watch for moments to reconnect early.
  */
 import type { ErrorDetails, EventSourceLike } from '../events'
+import type { EventSourceOptions } from '../options'
 import type { TransportResponse } from '../transports/types'
 
 /** A connection that ended or failed, as a stream source reports it. */
@@ -54,7 +55,24 @@ export interface ReconnectionPolicy {
   decide?(failure: ConnectionFailure, history: FailureHistory): ReconnectionDecision | undefined
   /**
    * Called once, at construction, once the first connection attempt has started: it listens (to the
-   * source, the page) and acts later, never during this call. It stops when `closed` aborts.
+   * source, the page) and acts later, never during this call. It stops when `closed` aborts. `options`
+   * are the source's, as given, its defaults filled in.
    */
-  watch?(control: ReconnectionControl, closed: AbortSignal): void
+  watch?(control: ReconnectionControl, closed: AbortSignal, options: Readonly<EventSourceOptions>): void
+}
+
+// Types only: marks the policies that call the headers function again, for the constructor's options.
+declare const needsHeadersFunction: unique symbol
+
+/**
+ * A policy that retries with fresh headers by calling the headers function again (refreshOnAuthError):
+ * the EventSource's options then need a headers function, since static headers would be sent unchanged.
+ */
+export interface HeadersFunctionPolicy extends ReconnectionPolicy {
+  readonly [needsHeadersFunction]?: true
+}
+
+/** Any policy but a HeadersFunctionPolicy: what static headers (or none) go with. */
+export interface StaticHeadersPolicy extends ReconnectionPolicy {
+  readonly [needsHeadersFunction]?: never
 }

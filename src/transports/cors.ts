@@ -16,10 +16,9 @@ const PROBE_TIMEOUT = 5000
 
 export async function refusedByCors(fetch: FetchLike, request: SSERequest, signal: AbortSignal): Promise<boolean> {
   // Elsewhere than pages and workers, the error is a network error. Only where the request allows it
-  // (once an outage, see http-source.ts), and never for a URL of the page's own origin, which CORS does
-  // not check; one that redirected to another origin before is requested there (a reconnect goes where
-  // the redirect led).
-  if (!enforcesCors() || !request.corsProbe || new URL(request.url).origin === (globalThis as { location?: Location }).location?.origin) return false
+  // (see http-source.ts). A same-origin URL is probed too: it may redirect to another origin. Its
+  // answer is opaque only then.
+  if (!enforcesCors() || !request.corsProbe) return false
   return new Promise<boolean>((resolve) => {
     const probe = new AbortController()
     // The first of: the answer, the time limit, or our own abort (close()). Whatever it is, the probe's
