@@ -14,8 +14,6 @@ import { normaliseOptions, type EventSourceOptions } from './options'
 import { createParser, type ParsedEvent, type Parser } from './parser'
 import type { ConnectionFailure, ReconnectionControl, ReconnectionDecision, ReconnectionPolicy } from './policies/types'
 import { reportListenerError } from './report-error'
-// The type the package exports, without the private fields: listeners' `this`, fromReadableStream's result.
-import type { EventSource as PublicEventSource } from './public'
 import type { StreamSink, StreamSource } from './stream-source'
 import { readableStreamSource } from './streams/readable-stream-source'
 import { MAX_TIMEOUT } from './timers'
@@ -144,7 +142,7 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends EventT
    * with `url` "about:event-stream". It opens at once, never reconnects, and closes with an `error`
    * event at the stream's end; close() cancels the stream. A locked stream throws a TypeError.
    */
-  static fromReadableStream(stream: ReadableStream<Uint8Array>): PublicEventSource {
+  static fromReadableStream(stream: ReadableStream<Uint8Array>): EventSource {
     // Throws the TypeError for a locked stream.
     const reader = stream.getReader()
     givenSource = (sink) => readableStreamSource(reader, sink)
@@ -345,23 +343,23 @@ for (const name of ['url', 'withCredentials', 'readyState', 'onopen', 'onmessage
 export interface EventSource<Events extends NamedEvents<Events> = {}> {
   addEventListener<K extends keyof EventSourceEventMap | (keyof Events & string)>(
     type: K,
-    listener: (this: PublicEventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
+    listener: (this: EventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void
   addEventListener(
     type: string,
-    listener: (this: PublicEventSource<Events>, event: MessageEvent<string>) => unknown,
+    listener: (this: EventSource<Events>, event: MessageEvent<string>) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void
   removeEventListener<K extends keyof EventSourceEventMap | (keyof Events & string)>(
     type: K,
-    listener: (this: PublicEventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
+    listener: (this: EventSource<Events>, event: (EventSourceEventMap & Events)[K]) => unknown,
     options?: boolean | EventListenerOptions,
   ): void
   removeEventListener(
     type: string,
-    listener: (this: PublicEventSource<Events>, event: MessageEvent<string>) => unknown,
+    listener: (this: EventSource<Events>, event: MessageEvent<string>) => unknown,
     options?: boolean | EventListenerOptions,
   ): void
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void

@@ -14,11 +14,13 @@ export * from './event-source'
 /** The public members of a class instance: `keyof` leaves out private names (`#url`…). */
 type PublicMembers<T> = { [K in keyof T]: T[K] }
 
+/** The class's public members (its listeners' `this` is the class, which is one). */
 export interface EventSource<Events extends NamedEvents<Events> = {}> extends PublicMembers<EventSourceClass<Events>> {}
 
-export interface EventSourceConstructor extends Omit<typeof EventSourceClass, 'prototype'> {
+export interface EventSourceConstructor extends Omit<typeof EventSourceClass, 'prototype' | 'fromReadableStream'> {
   new <Events extends NamedEvents<Events> = {}>(url: string | URL, options?: CheckedOptions | null): EventSource<Events>
   readonly prototype: EventSource
+  fromReadableStream(stream: ReadableStream<Uint8Array>): EventSource
 }
 
 export declare const EventSource: EventSourceConstructor

@@ -4,7 +4,6 @@
  * closes on anything else; a policy can decide otherwise, or watch for moments to reconnect early.
  */
 import type { ErrorDetails, EventSourceLike } from '../events'
-import type { EventSourceOptions } from '../options'
 import type { TransportResponse } from '../transports/types'
 
 /** A connection that ended or failed, as a stream source reports it. */
@@ -58,7 +57,15 @@ export interface ReconnectionPolicy {
    * source, the page) and acts later, never during this call. It stops when `closed` aborts. `options`
    * are the source's, as given, its defaults filled in.
    */
-  watch?(control: ReconnectionControl, closed: AbortSignal, options: Readonly<EventSourceOptions>): void
+  watch?(control: ReconnectionControl, closed: AbortSignal, options: WatchedOptions): void
+}
+
+/**
+ * What a policy may read of the source's options (EventSourceOptions, which imports this module's
+ * types, so only the part policies read is named here).
+ */
+export interface WatchedOptions {
+  readonly headers?: unknown
 }
 
 // Types only: marks the policies that call the headers function again, for the constructor's options.
