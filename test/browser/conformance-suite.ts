@@ -1,13 +1,14 @@
 /**
- * Side by side with Chromium's native EventSource: each scenario runs one client script with native,
+ * Side by side with a browser's native EventSource: each scenario runs one client script with native,
  * with our script-tag build and with our ESM build, in one page (some also in a dedicated worker),
  * against real loopback servers. Every event's type, data, lastEventId, origin and readyState, the final
  * readyState, and what the server saw of each stream request must be equal, unless a scenario names a
- * difference.
+ * difference. Written once, run in each engine (`conformance.*.test.ts`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecordedRequest } from '../server/sse-server'
-import { findChromium, IMPLEMENTATIONS, POLYFILLS, startHarness, type Harness, type Implementation } from './harness'
+import { findEngine, PACKAGES, type Engine } from './drivers'
+import { IMPLEMENTATIONS, POLYFILLS, startHarness, type Harness, type Implementation } from './harness'
 import { corsScenarios } from './scenarios/cors'
 import { decodingScenarios } from './scenarios/decoding'
 import { formatScenarios } from './scenarios/format'
@@ -15,11 +16,6 @@ import { reconnectionScenarios } from './scenarios/reconnection'
 import { redirectScenarios, serveLandings } from './scenarios/redirects'
 import { responseScenarios } from './scenarios/responses'
 import { differenceFor, summarize, type Scenario } from './scenarios/scenario'
-
-const chromiumPath = findChromium()
-// A developer machine without Chromium skips this file with a reason; CI installs Chromium, so it must run there.
-if (!chromiumPath && process.env.CI) throw new Error('CI must run the browser tests: install Debian chromium')
-const harness = chromiumPath ? await startHarness() : undefined
 
 async function check(h: Harness, scenario: Scenario, name: string, worker: boolean): Promise<void> {
   const server = h[scenario.server ?? 'page']
@@ -64,25 +60,32 @@ function serverView(requests: RecordedRequest[], implementation: Implementation)
     }))
 }
 
-describe.skipIf(!harness)('Chromium: native EventSource and ours, side by side', () => {
-  if (!harness) return
-  beforeAll(async () => {
-    // One cookie for 127.0.0.1, whatever the port: another port is cross-origin but same-site.
-    await harness.addCookie('session', 's3cr3t')
-    serveLandings(harness)
-  })
-  afterAll(() => harness.close())
+const TITLES: Record<Engine, string> = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit' }
 
-  const tables = { format: formatScenarios, decoding: decodingScenarios, responses: responseScenarios, redirects: redirectScenarios, reconnection: reconnectionScenarios, cors: corsScenarios }
-  for (const [area, table] of Object.entries(tables)) {
-    describe(area, () => {
-      for (const [index, scenario] of table(harness).entries()) {
-        const { difference } = scenario
-        const over = difference?.transport ? ` over ${difference.transport}` : ''
-        const name = difference ? `${scenario.name} [${difference.kind}${over}: ${difference.reason}]` : scenario.name
-        it(name, () => check(harness, scenario, `${area}-${index}`, false))
-        if (scenario.worker) it(`[dedicated worker] ${name}`, () => check(harness, scenario, `${area}-${index}`, true))
-      }
+export async function conformanceSuite(engine: Engine): Promise<void> {
+  // A developer machine without the engine skips it with a reason; CI installs it, so it must run there.
+  if (!findEngine(engine) && process.env.CI) throw new Error(`CI must run the browser tests: apt-get install -y ${PACKAGES[engine]}`)
+  const harness = findEngine(engine) ? await startHarness(engine) : undefined
+  describe.skipIf(!harness)(`${TITLES[engine]}: native EventSource and ours, side by side`, () => {
+    if (!harness) return
+    beforeAll(async () => {
+      // One cookie for 127.0.0.1, whatever the port: another port is cross-origin but same-site.
+      await harness.addCookie('session', 's3cr3t')
+      serveLandings(harness)
     })
-  }
-})
+    afterAll(() => harness.close())
+
+    const tables = { format: formatScenarios, decoding: decodingScenarios, responses: responseScenarios, redirects: redirectScenarios, reconnection: reconnectionScenarios, cors: corsScenarios }
+    for (const [area, table] of Object.entries(tables)) {
+      describe(area, () => {
+        for (const [index, scenario] of table(harness).entries()) {
+          const { difference } = scenario
+          const over = difference?.transport ? ` over ${difference.transport}` : ''
+          const name = difference ? `${scenario.name} [${difference.kind}${over}: ${difference.reason}]` : scenario.name
+          it(name, () => check(harness, scenario, `${area}-${index}`, false))
+          if (scenario.worker) it(`[dedicated worker] ${name}`, () => check(harness, scenario, `${area}-${index}`, true))
+        }
+      })
+    }
+  })
+}

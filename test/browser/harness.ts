@@ -1,13 +1,14 @@
 /**
- * Runs one client script in real Chromium with the native EventSource and with ours (the script-tag
- * build and the ESM build), in a page or a dedicated worker, against loopback servers, and returns the
- * traces to compare.
+ * Runs one client script in a real browser (Chromium by default; Firefox and WebKit too, see
+ * drivers.ts) with the native EventSource and with ours (the script-tag build and the ESM build), in a
+ * page or a dedicated worker, against loopback servers, and returns the traces to compare.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { extname } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { TraceEntry } from '../helpers/events'
 import { startServer, type RouteHandler, type TestServer } from '../server/sse-server'
+import { findEngine, launch, type Engine } from './drivers'
 
 /**
  * Whose EventSource a run uses: the browser's, or ours from `dist/sse-polyfill.global.js` or the ESM build
@@ -55,14 +56,13 @@ interface RunRequest {
   worker: boolean
 }
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
 /** Debian's chromium, or CHROMIUM_PATH; undefined when neither is there (CI installs it). */
 export function findChromium(): string | undefined {
-  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((path): path is string => !!path && existsSync(path))
+  return findEngine('chromium')
 }
 
 export interface Harness {
+  engine: Engine
   /** The page's origin (127.0.0.1). */
   page: TestServer
   /** Another origin on the same site (127.0.0.1, another port): cookies flow with credentials. */
@@ -76,9 +76,9 @@ export interface Harness {
   addCookie(name: string, value: string): Promise<void>
   /** Runs a function in the page. */
   evaluate<Result, Argument>(fn: (argument: Argument) => Result, argument: Argument): Promise<Awaited<Result>>
-  /** The page's JavaScript heap in use, in bytes, after a full garbage collection. */
+  /** Chromium only: the page's JavaScript heap in use, in bytes, after a full garbage collection. */
   heapAfterGC(): Promise<number>
-  /** Emulates the network going down or coming back: Chromium fires `offline` or `online`. */
+  /** Chromium only: emulates the network going down or coming back (it fires `offline` or `online`). */
   setOffline(offline: boolean): Promise<void>
   close(): Promise<void>
 }
@@ -86,9 +86,7 @@ export interface Harness {
 const dist = new URL('../../dist/', import.meta.url)
 const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json' }
 
-export async function startHarness(): Promise<Harness> {
-  const executablePath = findChromium()
-  if (!executablePath) throw new Error('Chromium not found: install Debian chromium or set CHROMIUM_PATH')
+export async function startHarness(engine: Engine = 'chromium'): Promise<Harness> {
   // No keep-alive: Chromium silently retries a request reset on a reused connection, which would hide
   // a reset from both implementations depending on what ran before.
   const page = await startServer('127.0.0.1', 0, '127.0.0.1', { keepAlive: false })
@@ -102,12 +100,19 @@ export async function startHarness(): Promise<Harness> {
   for (const file of ['sse-polyfill.global.js', ...moduleFiles('browser/'), ...moduleFiles('')]) {
     page.route(`/dist/${file}`, serveText(readFileSync(new URL(file, dist), 'utf8'), CONTENT_TYPES[extname(file)]))
   }
-  const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
-  const tab: Page = await browser.newPage()
-  await tab.goto(page.url('/'))
-  await tab.waitForFunction(() => 'SSEPolyfillESM' in globalThis && 'SSEPolyfillDefault' in globalThis && 'SSEPolyfill' in globalThis)
+  const driver = await launch(engine)
+  await driver.goto(page.url('/'))
+  // The module script runs after the page has loaded.
+  while (!(await driver.evaluate(() => 'SSEPolyfillESM' in globalThis && 'SSEPolyfillDefault' in globalThis && 'SSEPolyfill' in globalThis, undefined))) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  const chromiumOnly = (): Page => {
+    if (!driver.chromiumPage) throw new Error(`not in ${engine}: Chromium only (CDP)`)
+    return driver.chromiumPage
+  }
 
   return {
+    engine,
     page,
     cross,
     crossSite,
@@ -117,19 +122,21 @@ export async function startHarness(): Promise<Harness> {
       return (implementation, worker) => server.url(pathFor(implementation, worker))
     },
     run: (implementation, url, plan, worker = false) =>
-      tab.evaluate((request: RunRequest) => (globalThis as unknown as { runScenario(r: RunRequest): Promise<ClientRun> }).runScenario(request), { implementation, url, plan, worker }),
-    addCookie: (name, value) => tab.context().addCookies([{ name, value, domain: '127.0.0.1', path: '/' }]),
-    evaluate: (fn, argument) => tab.evaluate(fn as never, argument) as never,
+      driver.evaluate((request: RunRequest) => (globalThis as unknown as { runScenario(r: RunRequest): Promise<ClientRun> }).runScenario(request), { implementation, url, plan, worker }),
+    // Host-only for 127.0.0.1: cookies ignore the port, so every 127.0.0.1 server gets it.
+    addCookie: (name, value) => driver.evaluate(({ name, value }) => void (document.cookie = `${name}=${value}; path=/`), { name, value }),
+    evaluate: (fn, argument) => driver.evaluate(fn, argument),
     async heapAfterGC() {
+      const tab = chromiumOnly()
       const cdp = await tab.context().newCDPSession(tab)
       await cdp.send('HeapProfiler.collectGarbage')
       const { usedSize } = await cdp.send('Runtime.getHeapUsage')
       await cdp.detach()
       return usedSize
     },
-    setOffline: (offline) => tab.context().setOffline(offline),
+    setOffline: (offline) => chromiumOnly().context().setOffline(offline),
     async close() {
-      await browser.close()
+      await driver.close()
       await Promise.all([page.close(), cross.close(), crossSite.close()])
     },
   }
