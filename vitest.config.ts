@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Three at once: the browser suites (one file per engine) spend their time waiting on reconnects.
+    maxWorkers: 3,
     projects: [
       {
         // Fast unit and loopback tests in plain Node (no DOM globals), and the compile-only type tests.

@@ -28,6 +28,8 @@ export interface TestServer {
   route(path: string, handler: RouteHandler): void
   /** The server's own open sockets (they count among the process's active handles too). */
   openConnections(): number
+  /** Ends every open connection (a response the client left open included). */
+  dropConnections(): void
   close(): Promise<void>
 }
 
@@ -74,6 +76,7 @@ export async function startServer(host = '127.0.0.1', port = 0, urlHost = host, 
     requestsTo: (path) => requests.filter((r) => r.path === new URL(path, origin).pathname),
     route: (path, handler) => void routes.set(path, handler),
     openConnections: () => openConnections,
+    dropConnections: () => server.closeAllConnections(),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
