@@ -14,6 +14,8 @@ import { buildRequest, readHeaders, withoutQueryParameter } from './request'
 
 export function httpSource(url: string, settings: Settings, sink: StreamSink): StreamSource {
   const { heartbeatTimeout, lastEventIdQueryParameterName } = settings
+  // Where the id goes once CORS refused its header.
+  const fallbackParameterName = lastEventIdQueryParameterName ?? 'lastEventId'
   // The request's current URL: after redirects, the last one. Fetch appends each redirect's target to the
   // request's URL list, and reconnecting fetches the same request again, so it starts there (as Chromium does).
   let requestUrl = url
@@ -71,7 +73,7 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
         lastEventIdHeaderRefused = true
         // The server answered the probe: the retry without the header may be probed too.
         probed = false
-        console.warn(`EventSource: CORS refused the Last-Event-ID header for ${requestUrl}; sending the id as the query parameter "${lastEventIdQueryParameterName ?? 'lastEventId'}" instead. Allow Last-Event-ID in the server's Access-Control-Allow-Headers, or read that parameter.`)
+        console.warn(`EventSource: CORS refused the Last-Event-ID header for ${requestUrl}; sending the id as the query parameter "${fallbackParameterName}" instead. Allow Last-Event-ID in the server's Access-Control-Allow-Headers, or read that parameter.`)
         return sink.restart()
       }
       sink.fail(kind === 'cors' ? diagnostics.cors(error, requestUrl) : diagnostics.aborted(error))
@@ -110,7 +112,7 @@ export function httpSource(url: string, settings: Settings, sink: StreamSink): S
         lastEventId,
         lastEventIdHeader: !lastEventIdHeaderRefused,
         corsProbe: !probed && !ownOrigin,
-        lastEventIdQueryParameterName: lastEventIdHeaderRefused ? (lastEventIdQueryParameterName ?? 'lastEventId') : lastEventIdQueryParameterName,
+        lastEventIdQueryParameterName: lastEventIdHeaderRefused ? fallbackParameterName : lastEventIdQueryParameterName,
       })
       probed = true
       connection = settings.transport(request, handlers)
