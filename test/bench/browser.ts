@@ -8,14 +8,20 @@
  * the start and the end of a run.
  *
  *   npm run bench -- browser
+ *   npm run bench -- firefox      (BENCH_BROWSER=firefox: the same in Firefox, without memory)
  *
- * Environment: BENCH_RUNS (5), BENCH_SCENARIOS (small,large,split,latency,memory), BENCH_IMPLEMENTATIONS
- * (all), BENCH_TIMEOUT_MS (60000 per run), BENCH_MEMORY_LIMIT_MB (1536), BENCH_SMALL_EVENTS (100000),
- * BENCH_LARGE_EVENTS (1000), BENCH_SPLIT_EVENTS (500), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS
- * (4600), BENCH_XHR_MEMORY_EVENTS (1000), CHROMIUM_PATH.
+ * Firefox is started the same way (headless, a fresh profile whose user.js stops first-run pages,
+ * telemetry, updates and background traffic); its web content processes are its renderers. Memory needs
+ * gc() and performance.memory, which only Chromium exposes to a page.
+ *
+ * Environment: BENCH_BROWSER (chromium, or firefox), BENCH_RUNS (5), BENCH_SCENARIOS
+ * (small,large,split,latency,memory; Firefox: no memory), BENCH_IMPLEMENTATIONS (all), BENCH_TIMEOUT_MS
+ * (60000 per run), BENCH_MEMORY_LIMIT_MB (1536), BENCH_SMALL_EVENTS (100000), BENCH_LARGE_EVENTS
+ * (1000), BENCH_SPLIT_EVENTS (500), BENCH_LATENCY_EVENTS (1000), BENCH_MEMORY_EVENTS (4600),
+ * BENCH_XHR_MEMORY_EVENTS (1000), CHROMIUM_PATH, FIREFOX_PATH.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,8 +58,102 @@ const list = <T extends string>(name: string, all: readonly T[]): T[] => {
   return chosen
 }
 
+/** What differs between the browsers: how one is started, and what the report calls its processes. */
+interface Browser {
+  name: string
+  path: string | undefined
+  missing: string
+  scenarios: Scenario[]
+  /** The command line that opens `url` in the fresh profile `profile` (written here if need be). */
+  args(profile: string, url: string): string[]
+  /** What `renderer` sums, and the column of the `network` kind. */
+  renderers: string
+  networkColumn: string
+  /** Said under the latency table, if anything. */
+  latencyNote?: string
+}
+
+/** Firefox's user.js: no first-run or welcome pages, telemetry, updates or background traffic. */
+const FIREFOX_PREFS: Record<string, boolean | number | string> = {
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.page': 0,
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'startup.homepage_welcome_url': '',
+  'startup.homepage_welcome_url.additional': '',
+  'browser.aboutwelcome.enabled': false,
+  'browser.newtabpage.enabled': false,
+  'browser.sessionstore.resume_from_crash': false,
+  'toolkit.startup.max_resumed_crashes': -1,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.unified': false,
+  'toolkit.telemetry.server': '',
+  'browser.ping-centre.telemetry': false,
+  'app.normandy.enabled': false,
+  'app.shield.optoutstudies.enabled': false,
+  'app.update.auto': false,
+  'app.update.enabled': false,
+  'app.update.disabledForTesting': true,
+  'extensions.update.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'extensions.blocklist.enabled': false,
+  'services.settings.server': 'data:,#remote-settings-dummy/v1',
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'browser.safebrowsing.blockedURIs.enabled': false,
+  'browser.safebrowsing.update.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'network.trr.mode': 5,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'network.predictor.enabled': false,
+  'network.http.speculative-parallel-limit': 0,
+  'browser.region.network.url': '',
+  'browser.search.update': false,
+  'geo.provider.network.url': '',
+  'media.gmp-manager.updateEnabled': false,
+  'browser.discovery.enabled': false,
+  'browser.translations.enable': false,
+  'browser.ml.enable': false,
+  'dom.max_script_run_time': 0,
+  // Latency is measured with performance.now(), whose precision Firefox otherwise coarsens.
+  'privacy.reduceTimerPrecision': false,
+}
+
+const browserName = process.env.BENCH_BROWSER ?? 'chromium'
+const BROWSERS: Record<string, () => Browser> = {
+  chromium: () => ({
+    name: 'Chromium',
+    path: [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((path): path is string => !!path && existsSync(path)),
+    missing: 'Chromium not found: install Debian chromium or set CHROMIUM_PATH',
+    scenarios: SCENARIOS,
+    args: (profile, url) => [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, url],
+    renderers: 'every renderer process',
+    networkColumn: 'network service ms',
+  }),
+  firefox: () => ({
+    name: 'Firefox',
+    path: [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].find((path): path is string => !!path && existsSync(path)),
+    missing: 'Firefox not found: install Debian firefox-esr or set FIREFOX_PATH',
+    scenarios: SCENARIOS.filter((scenario) => scenario !== 'memory'),
+    args(profile, url) {
+      writeFileSync(join(profile, 'user.js'), Object.entries(FIREFOX_PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''))
+      return ['--headless', '--no-remote', '--profile', profile, url]
+    },
+    renderers: 'every web content process',
+    networkColumn: 'socket process ms',
+    // Seen here: native's p50 from −0.54 to +0.54 ms, from one Firefox start to the next.
+    latencyNote: "Firefox's page clock is off the server's by up to a millisecond, by a different amount each time it starts (p50 may be negative): compare the added columns, not p50 and p99 themselves.",
+  }),
+}
+if (!BROWSERS[browserName]) throw new Error(`BENCH_BROWSER: unknown ${browserName} (known: ${Object.keys(BROWSERS).join(', ')})`)
+const browser = BROWSERS[browserName]!()
+
 const runs = env('BENCH_RUNS', 5)
-const scenarios = list('BENCH_SCENARIOS', SCENARIOS)
+const scenarios = list('BENCH_SCENARIOS', browser.scenarios)
 const implementations = list<Implementation>('BENCH_IMPLEMENTATIONS', [...IMPLEMENTATIONS, XHR_VARIANT])
 const sizes: StreamSizes = {
   ...DEFAULT_SIZES,
@@ -64,8 +164,8 @@ const sizes: StreamSizes = {
   memoryEvents: env('BENCH_MEMORY_EVENTS', DEFAULT_SIZES.memoryEvents),
   xhrMemoryEvents: env('BENCH_XHR_MEMORY_EVENTS', DEFAULT_SIZES.xhrMemoryEvents),
 }
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((path): path is string => !!path && existsSync(path))
-if (!chromiumPath) throw new Error('Chromium not found: install Debian chromium or set CHROMIUM_PATH')
+const browserPath = browser.path
+if (!browserPath) throw new Error(browser.missing)
 
 /** Round-robin: every round runs each scenario with each implementation, starting one further each round. */
 function schedule(): { implementation: Implementation; scenario: Scenario }[] {
@@ -95,15 +195,15 @@ async function main(): Promise<void> {
     onRecord: (record, index, total) => process.stderr.write(`[${index + 1}/${total}] ${describe(record.plan)}: ${record.skipped ?? `${record.page.wallMs.toFixed(0)} ms wall, ${record.cpu.renderer} ms renderer CPU, ${record.cpu.network} ms network, ${record.cpu.others.toFixed(0)} ms other processes`}${record.cpu.newRenderers ? `, ${record.cpu.newRenderers} new renderer(s)` : ''}\n`),
   })
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'sse-bench-chromium-'))
-  const chromium = spawn(chromiumPath!, [...CHROMIUM_FLAGS, `--user-data-dir=${userDataDir}`, bench.firstUrl], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const userDataDir = mkdtempSync(join(tmpdir(), `sse-bench-${browserName}-`))
+  const child = spawn(browserPath!, browser.args(userDataDir, bench.firstUrl), { stdio: ['ignore', 'ignore', 'pipe'] })
   // Chromium logs freely (D-Bus is missing here): keep the end, to show if it dies.
   let log = ''
-  chromium.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)))
-  chromium.once('exit', (code, signal) => bench.fail(new Error(`Chromium exited (${code ?? signal}) before the end:\n${log}`)))
-  chromium.once('error', (error) => bench.fail(error))
-  if (chromium.pid !== undefined) bench.watch(chromium.pid)
-  const stop = () => stopChromium(chromium.pid)
+  child.stderr.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)))
+  child.once('exit', (code, signal) => bench.fail(new Error(`${browser.name} exited (${code ?? signal}) before the end:\n${log}`)))
+  child.once('error', (error) => bench.fail(error))
+  if (child.pid !== undefined) bench.watch(child.pid)
+  const stop = () => stopBrowser(child.pid)
   process.once('SIGINT', () => bench.fail(new Error('interrupted')))
   process.once('SIGTERM', () => bench.fail(new Error('terminated')))
 
@@ -118,8 +218,8 @@ async function main(): Promise<void> {
   process.stdout.write(report(records))
 }
 
-/** Ends Chromium and whatever it started, by pid; SIGKILL for what is still there after 5 s. */
-async function stopChromium(pid: number | undefined): Promise<void> {
+/** Ends the browser and whatever it started, by pid; SIGKILL for what is still there after 5 s. */
+async function stopBrowser(pid: number | undefined): Promise<void> {
   if (pid === undefined) return
   const tree = descendants(pid)
   const alive = (p: number) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ')
@@ -169,13 +269,13 @@ function report(records: RunRecord[]): string {
   const implementationsIn = (scenario: Scenario) => implementations.filter((i) => i !== XHR_VARIANT || scenario === 'memory')
   const cpuRange = (rs: RunRecord[]) => `${fixed(median(rs.map((r) => r.cpu.renderer)))} (${Math.min(...rs.map((r) => r.cpu.renderer))}–${Math.max(...rs.map((r) => r.cpu.renderer))})`
   const out: string[] = []
-  const version = execFileSync(chromiumPath!, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  const version = execFileSync(browserPath!, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU'
-  out.push('## Browser benchmark: EventSource implementations in Chromium', '')
+  out.push(`## Browser benchmark: EventSource implementations in ${browser.name}`, '')
   out.push(`${new Date().toISOString()} · ${version} · ${cpuModel}, ${cpus().length} cores · Node ${process.version} · load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`)
   out.push(
-    `Medians of ${runs} runs per row, interleaved round-robin, each run a fresh page in one headless Chromium started without DevTools. ` +
-      `CPU is utime+stime from /proc (clock tick ${1000 / CLOCK_TICKS_PER_SECOND} ms), between the page's start and end marks; "renderer" sums every renderer process (range over runs in parentheses).`,
+    `Medians of ${runs} runs per row, interleaved round-robin, each run a fresh page in one headless ${browser.name} started without DevTools. ` +
+      `CPU is utime+stime from /proc (clock tick ${1000 / CLOCK_TICKS_PER_SECOND} ms), between the page's start and end marks; "renderer" sums ${browser.renderers} (range over runs in parentheses).`,
     '',
   )
   // Busy time of the machine that neither Chromium nor this server used during the measured spans, as a
@@ -208,7 +308,7 @@ function report(records: RunRecord[]): string {
       ]
     })
     out.push(`### ${title}`, '')
-    out.push(table(['implementation', 'wall ms', 'renderer CPU ms', 'renderer CPU µs/event', '× native', 'renderer main thread ms', 'network service ms', 'all Chromium ms'], rows), '')
+    out.push(table(['implementation', 'wall ms', 'renderer CPU ms', 'renderer CPU µs/event', '× native', 'renderer main thread ms', browser.networkColumn, `all ${browser.name} ms`], rows), '')
   }
   const mb = (scenario: Scenario, implementation: Implementation = 'native') => {
     const plan = records.find((r) => r.plan.scenario === scenario && r.plan.implementation === implementation)?.plan
@@ -241,6 +341,7 @@ function report(records: RunRecord[]): string {
     out.push(`### (c) Latency: ${sizes.latencyEvents.toLocaleString('en')} events, one every ${sizes.latencyIntervalMs} ms, each written at once`, '')
     out.push('Arrival in the page minus send time in the server, both `performance.timeOrigin + performance.now()`; p50/p99 per run, median over runs.', '')
     out.push(table(['implementation', 'p50 ms', 'p99 ms', 'added p50 ms', 'added p99 ms', 'max ms', 'renderer CPU ms'], rows), '')
+    if (browser.latencyNote) out.push(browser.latencyNote, '')
   }
 
   if (scenarios.includes('memory')) {
@@ -268,7 +369,7 @@ function report(records: RunRecord[]): string {
     out.push(table(['implementation', 'JS heap before MiB', 'JS heap at end MiB', 'growth MiB', 'renderers RSS at end MiB', 'wall ms', 'renderer CPU ms'], rows), '')
   }
   out.push(
-    '¹ Dispatches its own event objects (not `MessageEvent`) from its own EventTarget; in Chromium it streams with fetch.',
+    `¹ Dispatches its own event objects (not \`MessageEvent\`) from its own EventTarget; in ${browser.name} it streams with fetch.`,
     `² The same library loaded while \`fetch\` was hidden, so it falls back to XMLHttpRequest and reads \`responseText\`; it slows down as the stream grows, so it gets ${sizes.xhrMemoryEvents.toLocaleString('en')} events.`,
     '³ Callback-only (no EventSource object, no DOM events): a reference, not a drop-in.',
     '',

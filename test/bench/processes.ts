@@ -1,11 +1,16 @@
 /**
  * CPU time and memory of a process tree from /proc (Linux), without attaching anything to it: the
- * benchmark reads Chromium's processes this way so that no DevTools session changes what it measures.
+ * benchmark reads Chromium's (or Firefox's) processes this way so that no DevTools session changes what
+ * it measures.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 
-/** What Chromium calls its processes; `browser` is the spawned one, `other` the zygotes, GPU, storage… */
+/**
+ * What Chromium calls its processes; `browser` is the spawned one, `other` the zygotes, GPU, storage…
+ * In Firefox: `renderer` is a web content process, `network` the socket process (Firefox's HTTP runs in
+ * its parent, the `browser`), `other` the fork server, RDD, utility, extension and privileged processes.
+ */
 export type ProcessKind = 'renderer' | 'network' | 'browser' | 'other'
 
 export interface ProcessSample {
@@ -51,7 +56,27 @@ function kindOf(pid: number, root: number): ProcessKind {
   }
   if (commandLine.includes('--type=renderer')) return 'renderer'
   if (commandLine.includes('--utility-sub-type=network.mojom.NetworkService')) return 'network'
+  if (commandLine.includes('-contentproc')) return firefoxKind(pid, commandLine)
   return 'other'
+}
+
+/**
+ * Firefox keeps its children's argv (NUL-separated): `-contentproc … <n> <type>`. Every content process
+ * is of type `tab`, web pages or not; the name it gives itself (comm) tells them apart: `Web Content`
+ * (preallocated, or shared by web pages), `Isolated Web Co`(ntent, one site's), against `WebExtensions`
+ * and `Privileged Cont`(ent, about: pages).
+ */
+function firefoxKind(pid: number, commandLine: string): ProcessKind {
+  const type = commandLine.split(/[\0 ]/).filter(Boolean).at(-1)
+  if (type === 'socket') return 'network'
+  if (type !== 'tab') return 'other'
+  let name = ''
+  try {
+    name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+  } catch {
+    return 'other'
+  }
+  return name === 'Web Content' || name.startsWith('Isolated Web') ? 'renderer' : 'other'
 }
 
 /** Every process of the tree under `root`, itself included. */
