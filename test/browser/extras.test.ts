@@ -166,17 +166,18 @@ describe.skipIf(!harness)('[non-spec] Chromium: our extras', () => {
         const urlFor = harness.route(harness.page, `silent-${build}`, (_request, response, index) => {
           startStream(response)
           response.write(`retry: 50\ndata: ${index}\n\n`)
-          // The first connection sends comments for a while, then goes silent.
-          if (index === 0) for (const delay of [100, 200, 300]) setTimeout(() => response.write(':\n'), delay)
+          // The first connection sends comments for a while, then goes silent. Gaps of 150 ms against a
+          // 600 ms timeout: a busy machine may delay a comment a lot before the stream would look silent.
+          if (index === 0) for (const delay of [150, 300, 450]) setTimeout(() => response.write(':\n'), delay)
         })
-        const run = await harness.run(build, urlFor(build), { stopAfter: 5, recordErrorDetails: true, options: { heartbeatTimeout: 250 } })
-        // The comments until 300 ms kept the first connection alive: the timeout came 250 ms after the last.
+        const run = await harness.run(build, urlFor(build), { stopAfter: 5, recordErrorDetails: true, options: { heartbeatTimeout: 600 } })
+        // The comments until 450 ms kept the first connection alive: the timeout came 600 ms after the last.
         const [first, second] = harness.page.requestsTo(new URL(urlFor(build)).pathname)
-        expect(second!.time - first!.time).toBeGreaterThanOrEqual(500)
+        expect(second!.time - first!.time).toBeGreaterThanOrEqual(1050)
         expect(run.events.map((e) => [e.type, e.readyState, e.data ?? e.message])).toEqual([
           ['open', 1, undefined],
           ['message', 1, '0'],
-          ['error', 0, 'No activity within 250 milliseconds. Reconnecting in 50 ms.'],
+          ['error', 0, 'No activity within 600 milliseconds. Reconnecting in 50 ms.'],
           ['open', 1, undefined],
           ['message', 1, '1'],
         ])
