@@ -9,10 +9,8 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 
 export type Engine = 'chromium' | 'firefox' | 'webkit'
-export const ENGINES: Engine[] = ['chromium', 'firefox', 'webkit']
 
 export interface PageDriver {
-  engine: Engine
   /** Chromium's playwright page, for what only CDP offers (heap, network emulation). */
   chromiumPage?: import('playwright-core').Page
   goto(url: string): Promise<void>
@@ -55,7 +53,6 @@ async function launchChromium(executablePath: string): Promise<PageDriver> {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
   const tab = await browser.newPage()
   return {
-    engine: 'chromium',
     chromiumPage: tab,
     goto: async (url) => void (await tab.goto(url)),
     evaluate: (fn, argument) => tab.evaluate(fn as never, argument) as never,
@@ -68,7 +65,6 @@ async function launchFirefox(executablePath: string): Promise<PageDriver> {
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath, headless: true })
   const tab = await browser.newPage()
   return {
-    engine: 'firefox',
     goto: async (url) => void (await tab.goto(url)),
     evaluate: (fn, argument) => tab.evaluate(fn as never, argument) as never,
     close: () => browser.close(),
@@ -101,7 +97,6 @@ async function launchWebKit(driverPath: string): Promise<PageDriver> {
   // A scenario runs for up to 8 s; scripts get longer than that.
   await call('POST', `${path}/timeouts`, { script: 60_000, pageLoad: 30_000 })
   return {
-    engine: 'webkit',
     goto: async (url) => void (await call('POST', `${path}/url`, { url })),
     async evaluate(fn, argument) {
       // WebDriver's async script: the last argument is the callback; errors come back as values.
