@@ -5,6 +5,8 @@
  * readyState, and what the server saw of each stream request must be equal, unless a scenario names a
  * difference. Written once, run in each engine (`conformance.*.test.ts`).
  */
+import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecordedRequest } from '../server/sse-server'
 import { findEngine, PACKAGES, type Engine } from './drivers'
@@ -86,6 +88,15 @@ function serverView(requests: RecordedRequest[], implementation: Implementation)
     }))
 }
 
+/** A loopback URL where nothing listens: a port just freed. */
+async function unreachableUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}/`
+}
+
 // Four runs of up to 8 s each, where an engine's trace stops short of the plan.
 const TIMEOUT = 40_000
 
@@ -116,5 +127,24 @@ export async function conformanceSuite(engine: Engine): Promise<void> {
         }
       })
     }
+
+    // Why ours sends a no-cors probe (transports/cors.ts): nothing a page can read tells a CORS refusal
+    // from a server that cannot be reached. If an engine starts telling them apart, this fails.
+    it('fetch fails alike for a CORS refusal and an unreachable server: the error and the resource timing entry', async () => {
+      harness.cross.route('/no-cors-headers', (_request, response) => response.writeHead(200, { 'Content-Type': 'text/event-stream' }).end('data: x\n\n'))
+      const failures = await harness.evaluate(async (urls: string[]) => {
+        const failure = async (url: string) => {
+          const start = performance.now()
+          const error = await fetch(url).then(() => undefined, (error: Error) => error)
+          // The entry's timings are those of any response that Timing-Allow-Origin does not open, so
+          // only its presence and what it says of the response are compared.
+          const entries = performance.getEntriesByName(url, 'resource').filter((entry) => entry.startTime >= start) as PerformanceResourceTiming[]
+          return { error: error && `${error.name}: ${error.message}`, entries: entries.map(({ responseStatus, transferSize, nextHopProtocol }) => ({ responseStatus, transferSize, nextHopProtocol })) }
+        }
+        return [await failure(urls[0]!), await failure(urls[1]!)]
+      }, [harness.cross.url('/no-cors-headers'), await unreachableUrl()])
+      expect(failures[0]!.error).toMatch(/^TypeError: /)
+      expect(failures[0]).toEqual(failures[1])
+    })
   })
 }
