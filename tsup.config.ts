@@ -58,6 +58,17 @@ export default defineConfig([
     esbuildPlugins: [fullDefaults],
   },
   {
+    // The framework adapters: one build for every platform, since they import the core by the package's
+    // name (external), which the app's resolver maps to the build for its platform; so an app holds one
+    // core, and one registry, whichever entries it imports.
+    entry: { react: 'src/react/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    target: 'es2022',
+    sourcemap: true,
+    external: ['sse-polyfill', 'react'],
+  },
+  {
     // The script-tag build: a minified browser global (IIFE) that defines window.SSEPolyfill.
     entry: { 'sse-polyfill': 'src/global.ts' },
     format: ['iife'],

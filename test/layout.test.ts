@@ -45,6 +45,16 @@ describe('source layout', () => {
     expect(long).toEqual([])
   })
 
+  it('keeps React and Vue to their adapters, which reach the core by the package name only', () => {
+    const packagesOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^.][^']*)'/gm)].map((match) => match[1]!)
+    for (const file of SOURCES) {
+      const adapter = /^src\/(react|vue)\//.exec(file)?.[0]
+      if (adapter) expect(importsOf(file).filter((target) => !target.startsWith(adapter)), file).toEqual([])
+      else expect(packagesOf(file).filter((name) => /^(react|vue)(\/|$)/.test(name)), file).toEqual([])
+    }
+    expect(packagesOf('src/react/index.ts')).toContain('sse-polyfill')
+  })
+
   it('has no import circle', () => {
     expect(SOURCES.length).toBeGreaterThan(20)
     expect(findCircle()).toBeUndefined()

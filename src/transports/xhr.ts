@@ -32,9 +32,21 @@ export interface FetchOrXhrOptions extends XhrOptions {
   fetch?: FetchLike
 }
 
+// The same options give the same transport, so that sources made with `xhr()` or `fetchOrXhr()` written
+// inline (in a component's render) share one connection through acquire() (registry.ts), which tells
+// transports apart by identity. Weak: a `fetch` made anew each time is not kept. Keyed by fetchOrXhr
+// itself where no fetch is given.
+const fetchTransports = new WeakMap<object, Transport>()
+const xhrTransports = new Map<number, Transport>()
+
 /** The `transport` option's value for fetch where it can stream a response body (or is given), XHR elsewhere. */
 export function fetchOrXhr(options: FetchOrXhrOptions = {}): Transport {
-  return options.fetch || fetchStreams() || typeof XMLHttpRequest !== 'function' ? fetchTransport(options.fetch) : xhr(options)
+  const { fetch } = options
+  if (!fetch && !fetchStreams() && typeof XMLHttpRequest === 'function') return xhr(options)
+  const key = fetch ?? fetchOrXhr
+  const transport = fetchTransports.get(key) ?? fetchTransport(fetch)
+  fetchTransports.set(key, transport)
+  return transport
 }
 
 /** A fetch whose responses have a ReadableStream body (React Native's whatwg-fetch has none). */
@@ -51,6 +63,12 @@ const LOADING = 3
  */
 export function xhr({ responseLimit = DEFAULT_XHR_RESPONSE_LIMIT }: XhrOptions = {}): Transport {
   if (typeof XMLHttpRequest !== 'function') throw new TypeError('No XMLHttpRequest for transport "xhr"')
+  const transport = xhrTransports.get(responseLimit) ?? xhrTransport(responseLimit)
+  xhrTransports.set(responseLimit, transport)
+  return transport
+}
+
+function xhrTransport(responseLimit: number): Transport {
   return (request, handlers) => {
     const xhr = new XMLHttpRequest()
     const fetch = globalThis.fetch as FetchLike | undefined

@@ -12,10 +12,12 @@ export function gzipSize(bytes: Uint8Array): number {
 
 /**
  * `code` is the app (it imports by package name, resolved from the package root through exports maps
- * as the platform's bundlers resolve them); returns its bundle's size, minified, after gzip -9.
+ * as the platform's bundlers resolve them); returns its bundle's size, minified, after gzip -9, less
+ * the `external` packages (an app's own React).
  */
-export async function bundledSize(code: string, platform: Platform = 'browser'): Promise<number> {
+export async function bundledSize(code: string, platform: Platform = 'browser', external: string[] = []): Promise<number> {
   const result = await build({
+    external,
     stdin: { contents: code, resolveDir: process.cwd() },
     bundle: true,
     minify: true,
@@ -23,6 +25,8 @@ export async function bundledSize(code: string, platform: Platform = 'browser'):
     platform,
     write: false,
     logLevel: 'silent',
+    // An app's own settings, not this repository's (whose `paths` map the package's name to src).
+    tsconfigRaw: {},
   })
   return gzipSize(result.outputFiles[0]!.contents)
 }
