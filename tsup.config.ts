@@ -61,12 +61,12 @@ export default defineConfig([
     // The framework adapters: one build for every platform, since they import the core by the package's
     // name (external), which the app's resolver maps to the build for its platform; so an app holds one
     // core, and one registry, whichever entries it imports.
-    entry: { react: 'src/react/index.ts' },
+    entry: { react: 'src/react/index.ts', vue: 'src/vue/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     target: 'es2022',
     sourcemap: true,
-    external: ['sse-polyfill', 'react'],
+    external: ['sse-polyfill', 'react', 'vue'],
   },
   {
     // The script-tag build: a minified browser global (IIFE) that defines window.SSEPolyfill.

@@ -19,6 +19,14 @@ export interface Lease {
   release(): void
 }
 
+/** An event as the framework adapters keep it (`lastEvent`): its `data` as their `parse` made it. */
+export interface ReceivedEvent<Data = string> {
+  type: string
+  data: Data
+  lastEventId: string
+  origin: string
+}
+
 interface Entry {
   source: EventSource
   /** The views open on it, oldest first: the newest one's headers go with the next request. */

@@ -92,6 +92,23 @@ describe('the built package', () => {
     expect(await node(['-e', script])).toBe('TypeError 4194304 object,object,object,object')
   })
 
+  // The adapters import the core by the package's name: the app's core, so one registry serves both.
+  it.each([
+    ['ESM', '--input-type=module', `import { acquire } from 'sse-polyfill'\nimport { useEventSource } from 'sse-polyfill/vue'\nimport { effectScope, watch } from 'vue'`],
+    ['CJS', '--input-type=commonjs', `const { acquire } = require('sse-polyfill')\nconst { useEventSource } = require('sse-polyfill/vue')\nconst { effectScope, watch } = require('vue')\nrequire('sse-polyfill/react')`],
+  ])('loads the adapters by name as %s, sharing the app\'s registry', async (_format, inputType, imports) => {
+    const url = JSON.stringify(server.url('/hello'))
+    const script = `${imports}
+      const lease = acquire(${url}, { headers: { Authorization: 'Bearer built' } })
+      effectScope().run(() => {
+        const { data } = useEventSource(${url})
+        watch(data, (value) => { console.log(value, lease.source.readyState); process.exit(0) })
+      })`
+    // The hook sees the header of the connection acquire() opened: a registry of its own would have
+    // opened another, without it.
+    expect(await node([inputType, '-e', script])).toBe('Bearer built 1')
+  })
+
   it('ships type declarations that a node16 TypeScript project resolves for import and require', async () => {
     const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname
     await expect(node([tsc, '-p', 'test/fixtures/consumer/tsconfig.json'])).resolves.toBe('')

@@ -5,15 +5,9 @@
  * nothing opens during render or on the server. Uses the package's public API only.
  */
 import { useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react'
-import { acquire, requestKey, type EventSourceErrorEvent, type EventSourceOptions, type Lease } from 'sse-polyfill'
+import { acquire, requestKey, type EventSourceErrorEvent, type EventSourceOptions, type Lease, type ReceivedEvent } from 'sse-polyfill'
 
-/** A message or named event as the hook keeps it: `data` as `parse` made it. */
-export interface ReceivedEvent<Data = string> {
-  type: string
-  data: Data
-  lastEventId: string
-  origin: string
-}
+export type { ReceivedEvent } from 'sse-polyfill'
 
 export interface UseEventSourceOptions<Data = string> extends EventSourceOptions {
   /** Named events to receive besides `message`. */

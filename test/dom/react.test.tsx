@@ -5,41 +5,14 @@
 import { act, cleanup, configure, renderHook } from '@testing-library/react'
 import { createElement } from 'react'
 import { renderToString } from 'react-dom/server'
-import type { ServerResponse } from 'node:http'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useEventSource, type UseEventSourceOptions } from '../../src/react'
-import { startServer, type TestServer } from '../server/sse-server'
+import { countedStreams } from '../helpers/counted-streams'
 
 configure({ reactStrictMode: true })
 
-let server: TestServer
-/** The streams the server holds open, by path. */
-const open = new Map<string, Set<ServerResponse>>()
-
-beforeAll(async () => {
-  server = await startServer()
-  // The page's origin: the streams are same-origin, with no CORS preflight.
-  ;(window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(server.url('/'))
-  server.route('/streams/*', (request, response) => {
-    const path = request.url!.split('?')[0]!
-    const streams = open.get(path) ?? new Set()
-    open.set(path, streams.add(response))
-    response.on('close', () => streams.delete(response))
-    response.writeHead(200, { 'Content-Type': 'text/event-stream' }).write('retry: 50\n\n')
-  })
-})
-afterEach(() => {
-  cleanup()
-  server.dropConnections()
-})
-afterAll(() => server.close())
-
-let paths = 0
-/** A new path, so that each test counts its own streams. */
-const newStream = () => {
-  const path = `/streams/${++paths}`
-  return { url: server.url(path), streams: () => open.get(path)?.size ?? 0, requests: () => server.requestsTo(path), send: (text: string) => open.get(path)?.forEach((response) => response.write(text)) }
-}
+const { newStream, server: streamServer } = countedStreams()
+afterEach(cleanup)
 
 /** Lets the deferred close (a macrotask) and the server's view of it happen. */
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 50)))
@@ -51,9 +24,9 @@ describe('useEventSource (React, StrictMode)', () => {
     await vi.waitFor(() => expect(result.current.readyState).toBe(1))
     await settle()
     expect(stream.requests()).toHaveLength(1)
-    expect(stream.streams()).toBe(1)
+    expect(stream.open()).toBe(1)
     unmount()
-    await vi.waitFor(() => expect(stream.streams()).toBe(0))
+    await vi.waitFor(() => expect(stream.open()).toBe(0))
   })
 
   it('reuses the open connection when a component unmounts and mounts again in one task (a hot reload)', async () => {
@@ -65,7 +38,7 @@ describe('useEventSource (React, StrictMode)', () => {
     expect(second.result.current.readyState).toBe(1)
     await settle()
     expect(stream.requests()).toHaveLength(1)
-    expect(stream.streams()).toBe(1)
+    expect(stream.open()).toBe(1)
   })
 
   it('shares one connection between two components on one URL', async () => {
@@ -81,7 +54,7 @@ describe('useEventSource (React, StrictMode)', () => {
     // One leaves: the other keeps the connection.
     first.unmount()
     await settle()
-    expect(stream.streams()).toBe(1)
+    expect(stream.open()).toBe(1)
     await act(async () => stream.send('data: still\n\n'))
     await vi.waitFor(() => expect(second.result.current.lastEvent?.data).toBe('still'))
   })
@@ -103,7 +76,7 @@ describe('useEventSource (React, StrictMode)', () => {
     // Once no component is on it, the old connection closes.
     keeper.unmount()
     await settle()
-    expect([a.streams(), b.streams()]).toEqual([0, 1])
+    expect([a.open(), b.open()]).toEqual([0, 1])
     unmount()
   })
 
@@ -116,7 +89,7 @@ describe('useEventSource (React, StrictMode)', () => {
     await act(async () => stream.send(ids.map((id) => `id: ${id}\ndata: ${id}\n\n`).join('')))
     await vi.waitFor(() => expect(onMessage).toHaveBeenCalledTimes(100))
     expect(onMessage.mock.calls.map(([message]) => message.data)).toEqual(ids)
-    expect(result.current.lastEvent).toEqual({ type: 'message', data: '99', lastEventId: '99', origin: server.origin })
+    expect(result.current.lastEvent).toEqual({ type: 'message', data: '99', lastEventId: '99', origin: streamServer().origin })
     expect(result.current.lastEventId).toBe('99')
   })
 
@@ -128,7 +101,7 @@ describe('useEventSource (React, StrictMode)', () => {
     await settle()
     expect(stream.requests()).toHaveLength(1)
     // The server ends the stream: the reconnect sends the token of the last render.
-    act(() => server.dropConnections())
+    act(() => streamServer().dropConnections())
     await vi.waitFor(() => expect(stream.requests()).toHaveLength(2))
     expect(stream.requests().map((request) => request.headers.authorization)).toEqual(['one', 'two'])
   })
@@ -149,17 +122,17 @@ describe('useEventSource (React, StrictMode)', () => {
     act(() => result.current.close())
     expect(result.current.readyState).toBe(2)
     await settle()
-    expect(stream.streams()).toBe(0)
+    expect(stream.open()).toBe(0)
     act(() => result.current.reconnect())
     await vi.waitFor(() => expect(result.current.readyState).toBe(1))
     expect(stream.requests()).toHaveLength(2)
   })
 
   it('reports a fatal error as CLOSED with the status', async () => {
-    const path = `/missing/${++paths}`
-    server.route(path, (_request, response) => response.writeHead(404).end())
+    const path = '/missing'
+    streamServer().route(path, (_request, response) => response.writeHead(404).end())
     const onError = vi.fn()
-    const { result } = renderHook(() => useEventSource(server.url(path), { onError }))
+    const { result } = renderHook(() => useEventSource(streamServer().url(path), { onError }))
     await vi.waitFor(() => expect(result.current.readyState).toBe(2))
     expect(result.current.error?.status).toBe(404)
     expect(onError).toHaveBeenCalledTimes(1)
