@@ -29,7 +29,7 @@ export interface UseEventSourceOptions<Data = string> extends EventSourceOptions
   serializer?: { read?: (data?: string) => Data }
 }
 
-export interface UseEventSourceReturn<Events extends string[], Data = string> {
+export interface UseEventSourceReturn<Events extends readonly string[], Data = string> {
   status: ShallowRef<EventSourceStatus>
   /** The last event's data. Watch `lastEvent` to get its type and data together. */
   data: ShallowRef<Data | null>
@@ -49,7 +49,7 @@ export interface UseEventSourceReturn<Events extends string[], Data = string> {
 
 const STATUS: EventSourceStatus[] = ['CONNECTING', 'OPEN', 'CLOSED']
 
-export function useEventSource<Events extends string[] = [], Data = string>(
+export function useEventSource<const Events extends readonly string[] = [], Data = string>(
   url: MaybeRefOrGetter<string | URL | null | undefined>,
   events: Events = [] as unknown as Events,
   options: UseEventSourceOptions<Data> = {},
