@@ -4,6 +4,7 @@
  * macrotask after the last view closes, so that React StrictMode's unmount and remount, or a hot
  * reload, reuses it.
  */
+import { closedSignals } from './closed'
 import { EventSource } from './event-source'
 import type { HeadersInit } from './connection/request'
 import type { EventSourceOptions, HeadersContext, HeadersFunction } from './options'
@@ -56,6 +57,11 @@ export function requestKey(url: string | URL, options?: EventSourceOptions | nul
 export function acquire(url: string | URL, options?: EventSourceOptions | null): Lease {
   const key = requestKey(resolveUrl(url), options)
   const holder = options ?? undefined
+  // As a source built with an aborted signal: closed from the start, and nothing is requested.
+  if (holder?.signal?.aborted) {
+    const view = createSourceView(new EventSource(url, holder), () => {})
+    return { source: view, release: () => view.close() }
+  }
   let entry = entries.get(key)
   if (entry && entry.source.readyState !== EventSource.CLOSED) {
     clearTimeout(entry.closing)
@@ -74,8 +80,8 @@ export function acquire(url: string | URL, options?: EventSourceOptions | null):
       if (entries.get(key) === shared) entries.delete(key)
     })
   })
-  holder?.signal?.addEventListener('abort', () => view.close(), { once: true })
-  if (holder?.signal?.aborted) view.close()
+  // For as long as the view is open.
+  holder?.signal?.addEventListener('abort', () => view.close(), { once: true, signal: closedSignals.get(view) })
   return { source: view, release: () => view.close() }
 }
 

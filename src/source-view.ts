@@ -7,6 +7,7 @@ import { closedSignals, failures } from './closed'
 import { createEventHandlers } from './event-handler'
 import { createMessageEvent, EventSourceErrorEvent, type EventSourceLike } from './events'
 import type { EventSource, ErrorEventLike } from './event-source'
+import { reportListenerError } from './report-error'
 
 type Handler<E extends Event> = ((this: EventSourceLike, event: E) => unknown) | null
 
@@ -115,7 +116,16 @@ class View extends EventTarget implements SourceView {
     this.#forwarded.add(type)
     // An event is dispatched once: each view gets a copy, as the source dispatches it (so with the
     // source's readyState during it).
-    this.#source.addEventListener(type, (event) => this.dispatchEvent(copy(event)), { signal: this.#closed.signal })
+    // A listener that throws is reported, and the other views still get the event (dispatchEvent
+    // rethrows in some environments: happy-dom, EventTarget polyfills).
+    const forward = (event: Event): void => {
+      try {
+        this.dispatchEvent(copy(event))
+      } catch (error) {
+        reportListenerError(error)
+      }
+    }
+    this.#source.addEventListener(type, forward, { signal: this.#closed.signal })
   }
 
   reconnect(): void {

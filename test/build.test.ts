@@ -101,8 +101,10 @@ describe('the built package', () => {
     const script = `${imports}
       const lease = acquire(${url}, { headers: { Authorization: 'Bearer built' } })
       effectScope().run(() => {
-        const { data } = useEventSource(${url})
+        // No document here: it opens when asked (immediate opens at once in pages only).
+        const { data, open } = useEventSource(${url})
         watch(data, (value) => { console.log(value, lease.source.readyState); process.exit(0) })
+        open()
       })`
     // The hook sees the header of the connection acquire() opened: a registry of its own would have
     // opened another, without it.

@@ -121,6 +121,15 @@ describe('[non-spec] acquire()', () => {
     expect([mine.source.readyState, other.source.readyState]).toEqual([EventSource.CLOSED, EventSource.OPEN])
   })
 
+  it('with an aborted signal, gives a closed view and requests nothing', async () => {
+    const { url, requests } = stream()
+    const headers = vi.fn(() => ({}))
+    const lease = take(url, { signal: AbortSignal.abort(), headers })
+    expect(lease.source.readyState).toBe(EventSource.CLOSED)
+    await macrotask()
+    expect([requests().length, headers.mock.calls.length]).toEqual([0, 0])
+  })
+
   it('ends a messages() loop over a view when the view closes', async () => {
     const { url, send } = stream()
     const lease = take(url)

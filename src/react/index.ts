@@ -50,7 +50,10 @@ export function useEventSource<Data = string>(url: string | URL | null, options:
   useInsertionEffect(() => {
     latest.current = options
   })
-  const key = url === null ? '' : requestKey(url, options) + JSON.stringify(options.events ?? [])
+  // Objects and functions (a `body` made in the render, a transport) are taken when the connection
+  // opens, as callbacks are: were they in the key, each render would move to another connection.
+  const { body, events = [] } = options
+  const key = url === null ? '' : requestKey(url, { ...options, body: typeof body === 'string' ? body : undefined, transport: undefined }) + JSON.stringify(events)
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the key covers the URL and what counts of the options
   const store = useMemo(() => createStore(url, latest), [key])
   const state = useSyncExternalStore(store.subscribe, store.snapshot, store.initial)
@@ -70,9 +73,13 @@ function createStore<Data>(url: string | URL | null, latest: { current: UseEvent
   let state = initial
   const watchers = new Set<() => void>()
   let lease: Lease | undefined
+  // Aborted when this store lets go of its lease: removes its listener on the `signal` option.
+  let leaving: AbortController | undefined
   let closed = false
 
   const update = (changes: Partial<EventSourceState<Data>>): void => {
+    const keys = Object.keys(changes) as Array<keyof EventSourceState<Data>>
+    if (keys.every((key) => Object.is(state[key], changes[key]))) return
     state = { ...state, ...changes }
     for (const watcher of watchers) watcher()
   }
@@ -81,11 +88,13 @@ function createStore<Data>(url: string | URL | null, latest: { current: UseEvent
     if (url === null || lease || closed) return
     const { events = [], onMessage, onOpen, onError, parse, signal, ...init } = latest.current
     if (signal?.aborted) return close()
-    signal?.addEventListener('abort', close, { once: true })
+    leaving = new AbortController()
+    signal?.addEventListener('abort', close, { once: true, signal: leaving.signal })
     lease = acquire(url, { ...init, headers: (context) => (typeof latest.current.headers === 'function' ? latest.current.headers(context) : (latest.current.headers ?? {})) })
     const { source } = lease
-    // The connection may be open already (another component's).
+    // The connection may be open already (another component's): this component's opens now.
     update({ readyState: source.readyState, lastEventId: source.lastEventId })
+    if (source.readyState === OPEN) latest.current.onOpen?.(new Event('open'))
     source.addEventListener('open', (event) => {
       update({ readyState: OPEN, error: null })
       latest.current.onOpen?.(event)
@@ -105,6 +114,7 @@ function createStore<Data>(url: string | URL | null, latest: { current: UseEvent
   }
 
   const release = (): void => {
+    leaving?.abort()
     lease?.release()
     lease = undefined
   }

@@ -54,7 +54,7 @@ export function useEventSource<const Events extends readonly string[] = [], Data
   events: Events = [] as unknown as Events,
   options: UseEventSourceOptions<Data> = {},
 ): UseEventSourceReturn<Events, Data> {
-  const { immediate = true, autoConnect = true, autoReconnect, onMessage, parse = options.serializer?.read, serializer, ...init } = options
+  const { immediate = true, autoConnect = true, autoReconnect, onMessage, parse = options.serializer?.read, serializer, signal, ...init } = options
   const status = shallowRef<EventSourceStatus>('CLOSED')
   const data = shallowRef<Data | null>(null)
   const event = shallowRef<Events[number] | null>(null)
@@ -75,14 +75,18 @@ export function useEventSource<const Events extends readonly string[] = [], Data
 
   const connect = (): void => {
     const target = toValue(url)
-    if (target == null) return
+    if (target == null || signal?.aborted) {
+      status.value = 'CLOSED'
+      return
+    }
     lease = acquire(target, init)
     const source = (eventSource.value = lease.source)
     status.value = STATUS[source.readyState]!
+    // The connection may be open already (another component's).
+    if (source.lastEventId) lastEventId.value = source.lastEventId
     source.addEventListener('open', () => {
       status.value = 'OPEN'
       error.value = null
-      retries = 0
     })
     source.addEventListener('error', (failure) => {
       status.value = STATUS[source.readyState]!
@@ -124,13 +128,22 @@ export function useEventSource<const Events extends readonly string[] = [], Data
     status.value = 'CLOSED'
   }
 
-  // In a component, at mount: server rendering mounts nothing, so it opens nothing.
+  // In a component, at mount: server rendering mounts nothing, so it opens nothing. Elsewhere (a store,
+  // a bare effectScope), at once where there is a document.
   if (immediate) {
     if (getCurrentInstance()) onMounted(open)
-    else open()
+    else if (typeof document !== 'undefined') open()
   }
   if (autoConnect) watch(() => toValue(url), open)
-  if (getCurrentScope()) onScopeDispose(close)
+  // The `signal` option closes this hook's connection for good, as it closes an EventSource.
+  const disposed = new AbortController()
+  signal?.addEventListener('abort', close, { once: true, signal: disposed.signal })
+  if (getCurrentScope()) {
+    onScopeDispose(() => {
+      disposed.abort()
+      close()
+    })
+  }
 
   return { status, data, event, lastEvent, lastEventId, error, eventSource, open, close }
 }

@@ -138,6 +138,49 @@ describe('useEventSource (React, StrictMode)', () => {
     expect(onError).toHaveBeenCalledTimes(1)
   })
 
+  it('takes a body made anew on every render when it connects, without moving to another connection', async () => {
+    const stream = newStream()
+    const { result, rerender } = renderHook(() => useEventSource(stream.url, { method: 'POST', body: new URLSearchParams({ q: 'x' }) }))
+    await vi.waitFor(() => expect(result.current.readyState).toBe(1))
+    for (let render = 0; render < 5; render++) rerender()
+    await settle()
+    expect(stream.requests().map((request) => request.method)).toEqual(['POST'])
+  })
+
+  it('calls onOpen for a component that joins a connection already open', async () => {
+    const stream = newStream()
+    const first = renderHook(() => useEventSource(stream.url))
+    await vi.waitFor(() => expect(first.result.current.readyState).toBe(1))
+    const onOpen = vi.fn()
+    renderHook(() => useEventSource(stream.url, { onOpen }))
+    await vi.waitFor(() => expect(onOpen).toHaveBeenCalled())
+  })
+
+  it('closes when its signal aborts', async () => {
+    const stream = newStream()
+    const controller = new AbortController()
+    const { result } = renderHook(() => useEventSource(stream.url, { signal: controller.signal }))
+    await vi.waitFor(() => expect(result.current.readyState).toBe(1))
+    act(() => controller.abort())
+    expect(result.current.readyState).toBe(2)
+    await vi.waitFor(() => expect(stream.open()).toBe(0))
+  })
+
+  it("keeps delivering to the other components when one's parse throws", async () => {
+    const stream = newStream()
+    // Reported as a listener's exception is (reportError), which would fail the test run.
+    const reported = vi.fn()
+    vi.stubGlobal('reportError', reported)
+    const failing = renderHook(() => useEventSource(stream.url, { parse: (data) => JSON.parse(data) as unknown }))
+    const plain = renderHook(() => useEventSource(stream.url))
+    await vi.waitFor(() => expect(plain.result.current.readyState).toBe(1))
+    await act(async () => stream.send('data: not json\n\n'))
+    await vi.waitFor(() => expect(plain.result.current.lastEvent?.data).toBe('not json'))
+    expect(failing.result.current.lastEvent).toBe(null)
+    expect(reported).toHaveBeenCalledWith(expect.any(SyntaxError))
+    vi.unstubAllGlobals()
+  })
+
   it('opens nothing while url is null', async () => {
     const { result } = renderHook(() => useEventSource(null))
     await settle()

@@ -84,6 +84,32 @@ describe('useEventSource (Vue)', () => {
     stop()
   })
 
+  it("autoReconnect counts the attempts since open(), not since the last connection's open", async () => {
+    const path = '/answers-once'
+    server().route(path, (_request, response) => response.writeHead(200, { 'Content-Type': 'text/event-stream' }).end('data: once\n\n'))
+    const onFailed = vi.fn()
+    const { stop } = inScope(() => useEventSource(server().url(path), [], { reconnectOnEnd: false, autoReconnect: { retries: 3, delay: 10, onFailed } }))
+    await vi.waitFor(() => expect(onFailed).toHaveBeenCalledTimes(1))
+    expect(server().requestsTo(path)).toHaveLength(3)
+    stop()
+  })
+
+  it('turns CLOSED when the URL becomes null, or the signal aborts', async () => {
+    const stream = newStream()
+    const url = shallowRef<string | null>(stream.url)
+    const controller = new AbortController()
+    const byUrl = inScope(() => useEventSource(url))
+    const bySignal = inScope(() => useEventSource(stream.url, [], { signal: controller.signal }))
+    await vi.waitFor(() => expect([byUrl.status.value, bySignal.status.value]).toEqual(['OPEN', 'OPEN']))
+    url.value = null
+    await nextTick()
+    controller.abort()
+    expect([byUrl.status.value, bySignal.status.value, byUrl.eventSource.value, bySignal.eventSource.value]).toEqual(['CLOSED', 'CLOSED', null, null])
+    await vi.waitFor(() => expect(stream.open()).toBe(0))
+    byUrl.stop()
+    bySignal.stop()
+  })
+
   // vueuse #5596: events of a superseded connection overwrote the state.
   it('moves to a new URL and ignores what the old connection still sends', async () => {
     const [a, b] = [newStream(), newStream()]
