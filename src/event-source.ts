@@ -48,9 +48,14 @@ const CONNECTING = 0
 const OPEN = 1
 const CLOSED = 2
 
-// fromReadableStream hands the constructor its stream source here: the constructor's own parameters
-// stay those of the IDL.
+// fromReadableStream, and a subclass in another module (sse-polyfill/shared), hand the next constructor
+// its stream source here: the constructor's own parameters stay those of the IDL.
 let givenSource: ((sink: StreamSink) => StreamSource) | undefined
+
+/** The stream source the next EventSource constructed takes, in place of an HTTP connection. */
+export function provideSource(createSource: (sink: StreamSink) => StreamSource): void {
+  givenSource = createSource
+}
 
 export class EventSource<Events extends NamedEvents<Events> = {}> extends EventTarget {
   declare static readonly CONNECTING: 0
