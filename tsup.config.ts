@@ -24,7 +24,7 @@ const fullDefaults: Plugin = {
   },
 }
 
-const entry = { index: 'src/index.ts', auto: 'src/auto.ts', xhr: 'src/xhr.ts', policies: 'src/policies/index.ts' }
+const entry = { index: 'src/index.ts', auto: 'src/auto.ts', xhr: 'src/xhr.ts', policies: 'src/policies/index.ts', shared: 'src/shared/index.ts' }
 
 export default defineConfig([
   {

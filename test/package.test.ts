@@ -34,7 +34,7 @@ describe('the packed package', () => {
   it('has the types right for every entry (arethetypeswrong)', async () => {
     const { analysis } = JSON.parse(await output('@arethetypeswrong/cli/dist/index.js', [tarball, '--format', 'json']))
     // Every entry is checked, in each resolution (node10 through the typesVersions field).
-    expect(Object.keys(analysis.entrypoints)).toEqual(['.', './auto', './xhr', './policies', './react', './vue', './global', './package.json'])
+    expect(Object.keys(analysis.entrypoints)).toEqual(['.', './auto', './xhr', './policies', './shared', './react', './vue', './global', './package.json'])
     expect(analysis.problems).toEqual([])
   }, 60_000)
 
