@@ -44,7 +44,12 @@ export class EventSource<Events extends NamedEvents<Events> = {}> extends SpecEv
     const resolved = options?.shared && args.length ? resolveUrl(url) : ''
     // http(s) only: the spec's shell fails any other URL itself.
     const sharing = /^https?:/i.test(resolved) && canShare(resolved) ? tabSharing(resolved, normaliseOptions(options), keyOf(resolved, options!)) : undefined
-    if (sharing) provideSource(sharing.source)
+    if (sharing) {
+      provideSource(sharing.source)
+      // The leader's parser enforces maxEventSize on the stream; the relayed text an instance's own
+      // parser reads is a little longer (a space after each field name).
+      args[1] = { ...options, maxEventSize: Infinity }
+    }
     super(...args)
     this.#role = sharing?.start(this) ?? (() => 'solo')
   }

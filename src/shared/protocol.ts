@@ -13,10 +13,12 @@ export type Relay =
   | { v: 1; kind: 'retry'; milliseconds: number }
   /** The leader's connection is open (also the answer to `hello`). */
   | { v: 1; kind: 'open'; origin: string }
-  /** The leader's connection failed: `closed` when it does not reconnect. */
-  | { v: 1; kind: 'error'; closed: boolean; message: string; status: number | undefined; statusText: string | undefined }
-  /** A new tab asks whether the connection is open. */
+  /** The leader's connection failed: `closed` when it does not reconnect, `clean` when the server ended it on purpose. */
+  | { v: 1; kind: 'error'; closed: boolean; clean: boolean; message: string; status: number | undefined; statusText: string | undefined }
+  /** A tab asks whether the connection is open. */
   | { v: 1; kind: 'hello' }
+  /** The leader's last word, after its last event: it lets go of the connection and the lock. */
+  | { v: 1; kind: 'bye' }
 
 /** Distributes `Omit` over the union, so that each message keeps its own fields. */
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -33,8 +35,6 @@ export function isRelay(message: unknown): message is Relay {
  * type and id no line break.
  */
 export function eventText(type: string, data: string, lastEventId: string): string {
-  return `event: ${type}\n${data
-    .split('\n')
-    .map((line) => `data: ${line}\n`)
-    .join('')}id: ${lastEventId}\n\n`
+  const lines = data.split('\n').map((line) => `data: ${line}\n`)
+  return `${type === 'message' ? '' : `event: ${type}\n`}${lines.join('')}id: ${lastEventId}\n\n`
 }
