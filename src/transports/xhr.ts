@@ -37,16 +37,15 @@ export interface FetchOrXhrOptions extends XhrOptions {
 // transports apart by identity. Weak: a `fetch` made anew each time is not kept. Keyed by fetchOrXhr
 // itself where no fetch is given.
 const fetchTransports = new WeakMap<object, Transport>()
-const xhrTransports = new Map<number, Transport>()
+const xhrTransports: Record<number, Transport> = {}
 
 /** The `transport` option's value for fetch where it can stream a response body (or is given), XHR elsewhere. */
 export function fetchOrXhr(options: FetchOrXhrOptions = {}): Transport {
   const { fetch } = options
   if (!fetch && !fetchStreams() && typeof XMLHttpRequest === 'function') return xhr(options)
   const key = fetch ?? fetchOrXhr
-  const transport = fetchTransports.get(key) ?? fetchTransport(fetch)
-  fetchTransports.set(key, transport)
-  return transport
+  if (!fetchTransports.has(key)) fetchTransports.set(key, fetchTransport(fetch))
+  return fetchTransports.get(key)!
 }
 
 /** A fetch whose responses have a ReadableStream body (React Native's whatwg-fetch has none). */
@@ -63,9 +62,7 @@ const LOADING = 3
  */
 export function xhr({ responseLimit = DEFAULT_XHR_RESPONSE_LIMIT }: XhrOptions = {}): Transport {
   if (typeof XMLHttpRequest !== 'function') throw new TypeError('No XMLHttpRequest for transport "xhr"')
-  const transport = xhrTransports.get(responseLimit) ?? xhrTransport(responseLimit)
-  xhrTransports.set(responseLimit, transport)
-  return transport
+  return (xhrTransports[responseLimit] ??= xhrTransport(responseLimit))
 }
 
 function xhrTransport(responseLimit: number): Transport {
