@@ -65,15 +65,16 @@ describe('[non-spec] shared: true where tabs cannot share', () => {
   })
 })
 
-/** Web Locks, in one process: exclusive locks granted in request order; a queued request can be withdrawn. */
+/** Web Locks, in one process: exclusive locks granted in request order, or at once if available; a queued request can be withdrawn. */
 function standInWebLocks(): void {
   const held = new Set<string>()
   const queues = new Map<string, Array<() => void>>()
-  const request = (name: string, options: { signal?: AbortSignal }, callback: () => unknown) =>
+  const request = (name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, callback: (lock: object | null) => unknown) =>
     new Promise((resolve, reject) => {
+      if (options.ifAvailable && held.has(name)) return void Promise.resolve(null).then(callback).then(resolve, reject)
       const grant = () => {
         held.add(name)
-        Promise.resolve()
+        Promise.resolve({ name })
           .then(callback)
           .then(resolve, reject)
           .finally(() => {

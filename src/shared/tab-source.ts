@@ -40,9 +40,9 @@ interface Outcome {
 const UNSET = '\0'
 
 /**
- * How long a follower promoted to leader waits for the last leader's final word ("bye", after its
- * last events) before it connects: what a leader sent just before it went may still be on its way,
- * and resuming from an older id would repeat it. A crashed leader says nothing.
+ * How long a follower promoted to leader waits for the last leader's final word before it connects:
+ * what a leader sent just before it went may still be on its way, and resuming from an older id would
+ * repeat it.
  */
 const HAND_OVER_WAIT = 100
 
@@ -57,9 +57,7 @@ export function tabSharing(url: string, settings: Settings, key: string): TabSha
   // The leader's connection attempt is under way (a stale connect() from before the promotion waits).
   let active = false
   let origin = ''
-  // Whether a leader has spoken to this instance, and whether its last word was "bye": a follower
-  // promoted without that word waits for it.
-  let ledBefore = false
+  // Whether the leader's last word was "bye" (see elect()).
   let saidBye = false
   let handOver: ReturnType<typeof setTimeout> | undefined
   // The last event ID the leader's connection began from, and whether no event or id has come on it yet.
@@ -177,13 +175,18 @@ export function tabSharing(url: string, settings: Settings, key: string): TabSha
   // back/forward cache), or the tab dies, which the browser releases it for.
   const elect = (): void => {
     withdraw = new AbortController()
+    const { signal } = withdraw
+    // A successor (the lock was held when this instance asked) waits for its predecessor's last word:
+    // "bye" after its last events, or a fatal error that closes this instance too. A crashed leader
+    // says nothing, hence the time limit.
+    const hold = (successor: boolean): Promise<void> | undefined => {
+      if (instance.readyState === CLOSED) return undefined
+      if (successor && !saidBye) handOver = setTimeout(lead, HAND_OVER_WAIT)
+      else lead()
+      return new Promise<void>((resolve) => (release = resolve))
+    }
     navigator.locks
-      .request(name, { signal: withdraw.signal }, () => {
-        if (instance.readyState === CLOSED) return undefined
-        if (ledBefore && !saidBye) handOver = setTimeout(lead, HAND_OVER_WAIT)
-        else lead()
-        return new Promise<void>((resolve) => (release = resolve))
-      })
+      .request(name, { ifAvailable: true }, (lock) => (lock ? hold(false) : navigator.locks.request(name, { signal }, () => hold(true))))
       .catch(() => {})
   }
 
@@ -205,10 +208,7 @@ export function tabSharing(url: string, settings: Settings, key: string): TabSha
     channel = new BroadcastChannel(name)
     channel.onmessage = ({ data }: MessageEvent<unknown>) => {
       if (!isRelay(data)) return
-      if (data.kind !== 'hello') {
-        ledBefore = true
-        saidBye = data.kind === 'bye'
-      }
+      if (data.kind !== 'hello') saidBye = data.kind === 'bye'
       receive(data)
     }
     post({ kind: 'hello' })

@@ -44,6 +44,7 @@ describe.skipIf(!chromium)('[non-spec] shared: true, across the tabs of Chromium
   let browser: Browser
   let context: BrowserContext
   const feeds = new Map<string, Feed>()
+  const held: Array<() => void> = []
   const feed = (path: string): Feed => feeds.get(path) ?? feeds.set(path, { open: new Set(), mostOpen: 0, lastEventIds: [], events: 0 }).get(path)!
   const text = (id: number) => `id: ${id}\n${id % 3 === 0 ? 'event: tick\n' : ''}data: ${id}\n\n`
 
@@ -58,8 +59,8 @@ describe.skipIf(!chromium)('[non-spec] shared: true, across the tabs of Chromium
       const stream = feed(path)
       const lastEventId = request.headers['last-event-id'] as string | undefined
       stream.lastEventIds.push(lastEventId)
-      // Late, so that every tab has joined by then.
-      if (path.startsWith('/feed/fatal')) return void setTimeout(() => response.writeHead(404).end(), 1000)
+      // Held until every tab has joined (the test answers it).
+      if (path.startsWith('/feed/fatal')) return void held.push(() => response.writeHead(404).end())
       startStream(response)
       stream.open.add(response)
       stream.mostOpen = Math.max(stream.mostOpen, stream.open.size)
@@ -157,6 +158,8 @@ describe.skipIf(!chromium)('[non-spec] shared: true, across the tabs of Chromium
 
   it('a fatal status closes every tab, with one error each', async () => {
     const pages = await openTabs(3, '/feed/fatal')
+    await vi.waitFor(() => expect(held).toHaveLength(1))
+    held.pop()!()
     await vi.waitFor(async () => expect(await Promise.all(pages.map((page) => seen(page)))).toEqual(pages.map(() => ['error 2'])), { timeout: 3000 })
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(await Promise.all(pages.map((page) => seen(page)))).toEqual(pages.map(() => ['error 2']))
